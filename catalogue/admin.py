@@ -1,0 +1,183 @@
+from django.contrib import admin
+
+from catalogue.models import (
+    ContactPoint,
+    Dataset,
+    Distribution,
+    Licence,
+    Membership,
+    Organisation,
+    Theme,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "abbreviation", "organisation_type", "parent"]
+    list_filter = ["organisation_type"]
+    search_fields = ["title", "slug", "abbreviation"]
+    prepopulated_fields = {"slug": ["title"]}
+    raw_id_fields = ["parent"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__title"]
+    raw_id_fields = ["user", "organisation"]
+
+
+class DistributionInline(admin.StackedInline):
+    model = Distribution
+    extra = 0
+    fields = [
+        ("title", "format", "media_type"),
+        ("download_url", "access_url"),
+        ("byte_size", "licence"),
+    ]
+
+
+class ContactPointInline(admin.TabularInline):
+    model = ContactPoint
+    extra = 0
+
+
+@admin.register(Dataset)
+class DatasetAdmin(admin.ModelAdmin):
+    """Status is read-only here: publishing and withdrawing go through the services."""
+
+    list_display = [
+        "title",
+        "publisher",
+        "status",
+        "access_rights",
+        "metadata_visibility",
+        "quality_rating",
+        "metadata_modified",
+    ]
+    list_filter = [
+        "status",
+        "type",
+        "access_rights",
+        "metadata_visibility",
+        "security_classification",
+        "personal_data",
+        "quality_rating",
+        "theme",
+        "publisher",
+    ]
+    search_fields = ["title", "slug", "identifier", "description"]
+    readonly_fields = [
+        "id",
+        "status",
+        "quality_score",
+        "quality_rating",
+        "metadata_created",
+        "metadata_modified",
+        "published_at",
+        "withdrawn_at",
+    ]
+    raw_id_fields = ["publisher", "created_by"]
+    filter_horizontal = ["theme"]
+    autocomplete_fields = ["serves_dataset"]
+    date_hierarchy = "metadata_modified"
+    list_select_related = ["publisher"]
+    inlines = [DistributionInline, ContactPointInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "id",
+                    "identifier",
+                    "slug",
+                    "type",
+                    "status",
+                    "title",
+                    "alternative_title",
+                    "summary",
+                    "description",
+                    "keyword",
+                    "theme",
+                    "publisher",
+                    "creator",
+                ]
+            },
+        ),
+        (
+            "Access",
+            {
+                "fields": [
+                    "licence",
+                    "access_rights",
+                    "metadata_visibility",
+                    "security_classification",
+                    "handling_caveat",
+                    "personal_data",
+                ]
+            },
+        ),
+        (
+            "Coverage and dates",
+            {
+                "fields": [
+                    "update_frequency",
+                    "issued",
+                    "modified",
+                    "version",
+                    "spatial",
+                    "temporal_start",
+                    "temporal_end",
+                    "landing_page",
+                ]
+            },
+        ),
+        (
+            "Data service",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "endpoint_url",
+                    "endpoint_description",
+                    "serves_dataset",
+                    "service_status",
+                    "service_type",
+                ],
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": [
+                    "quality_score",
+                    "quality_rating",
+                    "metadata_created",
+                    "metadata_modified",
+                    "published_at",
+                    "withdrawn_at",
+                    "created_by",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug"]
+    search_fields = ["title", "slug"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "uri", "is_open"]
+    list_filter = ["is_open"]
+    search_fields = ["title", "slug", "uri"]

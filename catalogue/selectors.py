@@ -1,0 +1,45 @@
+"""Reads of the catalogue, always through DatasetQuerySet.visible_to()."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch
+
+from catalogue.models import (
+    ContactPoint,
+    Dataset,
+    DatasetQuerySet,
+    Distribution,
+    Membership,
+    Organisation,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def dataset_list(*, user: User) -> DatasetQuerySet:
+    return (
+        Dataset.objects.visible_to(user)
+        .select_related("publisher")
+        .prefetch_related(
+            "theme",
+            Prefetch("distributions", queryset=Distribution.objects.order_by("position", "id")),
+            Prefetch("contact_points", queryset=ContactPoint.objects.order_by("id")),
+            "serves_dataset",
+        )
+    )
+
+
+def dataset_lookup(*, user: User, key: str) -> Dataset | None:
+    """One visible dataset by id or slug; None when it does not exist or may not be seen."""
+    qs = dataset_list(user=user)
+    try:
+        return qs.filter(pk=uuid.UUID(str(key))).first()
+    except ValueError:
+        return qs.filter(slug=key).first()
+
+
+def organisation_members(*, organisation: Organisation):
+    return Membership.objects.filter(organisation=organisation).select_related(
+        "user", "organisation"
+    )

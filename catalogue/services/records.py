@@ -1,0 +1,108 @@
+"""Turning harvest records into datasets: the one mapping from `DatasetRecord` to the model.
+
+Used by the demo loader and by the harvest service, which adds batching, content hashes and
+withdrawals on top. Records come from other catalogues, so values are fitted to our limits
+(lengths, vocabularies) rather than refused: the parser has already recorded warnings.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalogue.harvest.records import DatasetRecord
+from catalogue.models import ContactPoint, Dataset, Distribution, Organisation, Theme
+from catalogue.services.datasets import dataset_refresh_quality, unique_slug
+from catalogue.vocabularies import AccessRights, DatasetStatus, DatasetType, UpdateFrequency
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def _fit(text: str, limit: int) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def dataset_fields_from_record(record: DatasetRecord) -> dict:
+    """Model field values for a record; unknown vocabulary values fall back to safe defaults."""
+    return {
+        "identifier": _fit(record.identifier or record.source_identifier, 500),
+        "type": record.type if record.type in DatasetType.values else DatasetType.DATASET,
+        "title": _fit(record.title, 200),
+        "alternative_title": [_fit(t, 200) for t in record.alternative_title],
+        "summary": _fit(record.summary, 250),
+        "description": _fit(record.description, 4096),
+        "keyword": [_fit(k, 75) for k in record.keyword],
+        "creator": list(record.creator),
+        "licence": _fit(record.licence, 500),
+        "access_rights": record.access_rights
+        if record.access_rights in AccessRights.values
+        else AccessRights.OPEN,
+        "update_frequency": record.update_frequency
+        if record.update_frequency in UpdateFrequency.values
+        else "",
+        "issued": _aware(record.issued),
+        "modified": _aware(record.modified),
+        "version": _fit(record.version, 50),
+        "spatial": _fit(record.spatial, 500),
+        "temporal_start": record.temporal_start,
+        "temporal_end": record.temporal_end
+        if not (record.temporal_start and record.temporal_end)
+        or record.temporal_end >= record.temporal_start
+        else None,
+        "landing_page": _fit(record.landing_page, 1000),
+    }
+
+
+def _distributions(dataset: Dataset, record: DatasetRecord) -> list[Distribution]:
+    return [
+        Distribution(
+            dataset=dataset,
+            position=i,
+            title=_fit(d.title, 300),
+            description=d.description,
+            access_url=_fit(d.access_url, 2000),
+            download_url=_fit(d.download_url, 2000),
+            media_type=_fit(d.media_type, 200),
+            format=_fit(d.format, 100),
+            byte_size=d.byte_size,
+            checksum=_fit(d.checksum, 200),
+            licence=_fit(d.licence, 500),
+            conforms_to=_fit(d.conforms_to, 1000),
+        )
+        for i, d in enumerate(record.distribution)
+    ]
+
+
+@transaction.atomic
+def dataset_upsert_record(
+    *, organisation: Organisation, record: DatasetRecord
+) -> tuple[Dataset, bool]:
+    """Create or update the organisation's published dataset for a record; True when created."""
+    fields = dataset_fields_from_record(record)
+    dataset = Dataset.objects.filter(
+        publisher=organisation, identifier=fields["identifier"]
+    ).first()
+    created = dataset is None
+    if created:
+        dataset = Dataset(publisher=organisation, status=DatasetStatus.PUBLISHED)
+        dataset.published_at = timezone.now()
+        dataset.slug = unique_slug(fields["title"])
+    for name, value in fields.items():
+        setattr(dataset, name, value)
+    dataset.save()
+    dataset.theme.set(Theme.objects.filter(slug__in=record.theme))
+    dataset.distributions.all().delete()
+    Distribution.objects.bulk_create(_distributions(dataset, record))
+    dataset.contact_points.all().delete()
+    ContactPoint.objects.bulk_create(
+        ContactPoint(dataset=dataset, name=_fit(c.name, 200), email=_fit(c.email, 254), role=c.role)
+        for c in record.contact_point
+        if c.name or c.email
+    )
+    dataset_refresh_quality(dataset=dataset)
+    return dataset, created

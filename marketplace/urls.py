@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import TokenView
+from catalogue.api import views as catalogue_api
+
+router = DefaultRouter()
+router.register("datasets", catalogue_api.DatasetViewSet, basename="dataset")
+router.register("organisations", catalogue_api.OrganisationViewSet, basename="organisation")
+router.register("themes", catalogue_api.ThemeViewSet, basename="theme")
+router.register("licences", catalogue_api.LicenceViewSet, basename="licence")
+
+membership_list = catalogue_api.MembershipViewSet.as_view({"get": "list", "post": "create"})
+membership_detail = catalogue_api.MembershipViewSet.as_view({"delete": "destroy"})
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path(
+        "organisations/<slug:organisation_slug>/memberships/",
+        membership_list,
+        name="membership-list",
+    ),
+    path(
+        "organisations/<slug:organisation_slug>/memberships/<int:pk>/",
+        membership_detail,
+        name="membership-detail",
+    ),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("catalogue.urls")),
+]

@@ -1,0 +1,66 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_issue
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip on a laptop when a service is missing; in CI a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true but is not available.")
+    pytest.skip(f"{what} is not available on this machine.")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()  # throttle counters and locks must not leak between tests
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    _, key = api_token_issue(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(slug="department-a", title="Department A")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(slug="department-b", title="Department B")
+
+
+@pytest.fixture
+def roles(org_a):
+    """One user per role in organisation A, an outsider analyst and a system admin."""
+    users = {}
+    for role in ["member", "publisher", "governance_officer", "admin"]:
+        users[role] = MembershipFactory(
+            user=UserFactory(username=f"a-{role}"), organisation=org_a, role=role
+        ).user
+    users["analyst"] = UserFactory(username="analyst")
+    users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
+    return users
