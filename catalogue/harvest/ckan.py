@@ -26,6 +26,7 @@ from .common import (
     clean_keywords,
     clean_text,
     content_hash,
+    dedupe_warnings,
     map_access,
     map_frequency,
     map_licence,
@@ -327,6 +328,7 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
     extras["ckan_name"] = name
     extras["ckan_extras"] = ex
     record.content_hash = content_hash(_stable(package))
+    dedupe_warnings(record.warnings)
     return record
 
 

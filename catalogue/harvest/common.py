@@ -88,6 +88,9 @@ _LICENCES: dict[str, str] = {
     "odc-pddl": PDDL, "pddl": PDDL, "odc-pddl-1.0": PDDL,
     "opendatacommons.org/licenses/pddl/1.0": PDDL, "opendatacommons.org/licenses/pddl/1-0": PDDL,
     "opendefinition.org/licenses/odc-pddl": PDDL,
+    "opendatacommons.org/licenses/odbl/summary": ODBL,
+    "dcat-ap.de/def/licenses/cc-zero": CC0, "dcat-ap.de/def/licenses/cc-by-4.0": CC_BY_4,
+    "dcat-ap.de/def/licenses/odbl": ODBL,
     # Public domain
     "usa.gov/government-works": US_PD, "usa.gov/publicdomain/label/1.0": US_PD,
     "us-pd": US_PD, "other-pd": PD_MARK, "public domain": PD_MARK, "publicdomain": PD_MARK,
@@ -315,6 +318,11 @@ def strip_mailto(value: Any) -> str:
     if text.lower().startswith("mailto:"):
         text = text[7:]
     return text.strip()
+
+
+def dedupe_warnings(warnings: list[str]) -> None:
+    """Drop repeated warnings in place (a licence shared by ten distributions warns once)."""
+    warnings[:] = list(dict.fromkeys(warnings))
 
 
 def content_hash(obj: Any) -> str:

@@ -28,6 +28,7 @@ from .common import (
     clean_keywords,
     clean_text,
     content_hash,
+    dedupe_warnings,
     map_access,
     map_frequency,
     map_licence,
@@ -200,6 +201,7 @@ def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecor
         if raw.get(key) not in (None, "", []):
             extras[key] = raw[key]
     record.content_hash = content_hash(raw)
+    dedupe_warnings(record.warnings)
     return record
 
 
