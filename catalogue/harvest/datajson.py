@@ -1,0 +1,220 @@
+"""DCAT-US 1.1 (Project Open Data `data.json`) parsing, streamed so memory stays flat.
+
+Agency data.json files run to hundreds of megabytes, so the catalogue is never loaded whole:
+ijson yields one dataset object at a time. The price of streaming is that a file broken near
+its end (truncated download, invalid JSON) is only discovered after earlier records have been
+yielded. `parse_datajson` then raises `SourceMalformed`, and the harvest service MUST treat the
+whole run as failed (do not withdraw records that were "missing", do not commit a partial run
+as complete). Callers that prefer to fail before touching anything can call
+`check_datajson(path)` first: a cheap structural pass with no record mapping.
+
+Leniency follows the product rule: only a record with no title (or nothing to derive an
+identifier from) is a `RecordError`; every other fault is a warning on the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from .common import (
+    MAX_SHORT,
+    cap_strings,
+    clean_keywords,
+    clean_text,
+    content_hash,
+    dedupe_warnings,
+    map_access,
+    map_frequency,
+    map_licence,
+    map_theme,
+    parse_datetime,
+    parse_temporal,
+    strip_mailto,
+)
+from .errors import SourceMalformed
+from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordError
+
+Source = str | Path | IO[bytes]
+_KEPT_EXTRAS = (
+    "describedBy", "rights", "bureauCode", "programCode", "language", "references", "isPartOf",
+    "dataQuality", "conformsTo", "systemOfRecords", "primaryITInvestmentUII",
+)
+
+
+def _open(source: Source, stack: ExitStack) -> IO[bytes]:
+    if isinstance(source, str | Path):
+        return stack.enter_context(Path(source).open("rb"))
+    return source
+
+
+def _prefix(fh: IO[bytes]) -> str:
+    """'dataset.item' for a catalog object, 'item' for the old bare-array v1.0 form."""
+    start = fh.tell() if fh.seekable() else None
+    head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start is None:
+        raise SourceMalformed("data.json must be read from a file or seekable stream")
+    fh.seek(start)
+    if not head:
+        raise SourceMalformed("data.json is empty")
+    if head[:1] == b"[":
+        return "item"
+    if head[:1] != b"{":
+        raise SourceMalformed(
+            f"data.json is not a JSON object or array (starts with {head[:20]!r})"
+        )
+    return "dataset.item"
+
+
+def check_datajson(source: Source) -> int:
+    """Validate the whole document's JSON structure cheaply; return its dataset count."""
+    with ExitStack() as stack:
+        fh = _open(source, stack)
+        prefix = _prefix(fh)
+        count = 0
+        try:
+            for path, event, _value in ijson.parse(fh):
+                if path == prefix and event in ("start_map", "start_array", "string", "number"):
+                    count += 1
+        except ijson.JSONError as exc:
+            raise SourceMalformed(f"data.json is not valid JSON: {exc}") from None
+        return count
+
+
+def parse_datajson(
+    source: Source, *, base_url: str = ""
+) -> Iterator[DatasetRecord | RecordError]:
+    """Yield one DatasetRecord (or RecordError) per entry of the catalogue's `dataset` array.
+
+    Raises SourceMalformed for invalid/truncated JSON, possibly after some records were yielded.
+    """
+    with ExitStack() as stack:
+        fh = _open(source, stack)
+        prefix = _prefix(fh)
+        seen = 0
+        try:
+            for raw in ijson.items(fh, prefix, use_float=True):
+                seen += 1
+                yield map_dataset(raw, index=seen, base_url=base_url)
+        except ijson.JSONError as exc:
+            raise SourceMalformed(
+                f"data.json is not valid JSON (after {seen} datasets): {exc}"
+            ) from None
+        if seen == 0 and prefix == "dataset.item":
+            fh.seek(0)
+            try:
+                has_key = any(
+                    p == "" and e == "map_key" and v == "dataset" for p, e, v in ijson.parse(fh)
+                )
+            except ijson.JSONError as exc:
+                raise SourceMalformed(f"data.json is not valid JSON: {exc}") from None
+            if not has_key:
+                raise SourceMalformed("data.json has no 'dataset' array")
+
+
+def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecord | RecordError:
+    """Map one DCAT-US dataset object onto a DatasetRecord."""
+    if not isinstance(raw, dict):
+        return RecordError(f"#{index}", f"dataset #{index} is not a JSON object")
+    warnings: list[str] = []
+    raw = cap_strings(raw, warnings)  # a 50 MB description must not travel any further
+    extras: dict[str, Any] = {}
+    title = clean_text(raw.get("title"), warnings, "title", MAX_SHORT)
+    identifier = clean_text(raw.get("identifier"), warnings, "identifier", MAX_SHORT)
+    landing = clean_text(raw.get("landingPage"), warnings, "landingPage", MAX_SHORT)
+    source_id = identifier or landing
+    if not source_id and title:
+        source_id = "title:" + hashlib.sha256(title.encode()).hexdigest()[:32]
+        warnings.append("no identifier; derived one from the title")
+    if not title:
+        return RecordError(source_id or f"#{index}", "dataset has no title")
+
+    record = DatasetRecord(source_identifier=source_id, title=title, warnings=warnings,
+                           extras=extras)
+    if identifier.startswith(("http://", "https://")):
+        record.identifier = identifier
+    record.description = clean_text(raw.get("description"), warnings, "description")
+    kw = raw.get("keyword")
+    record.keyword = clean_keywords(
+        kw.split(",") if isinstance(kw, str) else (kw if isinstance(kw, list) else []), warnings
+    )
+    if "accessLevel" in raw:
+        record.access_rights = map_access(raw.get("accessLevel"), warnings, extras)
+    else:
+        warnings.append("accessLevel missing")
+
+    publisher = raw.get("publisher")
+    if isinstance(publisher, dict):
+        record.publisher_name = clean_text(publisher.get("name"), warnings, "publisher", MAX_SHORT)
+        chain = []
+        parent = publisher.get("subOrganizationOf")
+        while isinstance(parent, dict) and len(chain) < 20:
+            chain.append(clean_text(parent.get("name"), warnings, "publisher", MAX_SHORT))
+            parent = parent.get("subOrganizationOf")
+        if chain:
+            extras["publisher_hierarchy"] = chain  # nearest parent first
+    elif isinstance(publisher, str):
+        record.publisher_name = clean_text(publisher, warnings, "publisher", MAX_SHORT)
+
+    contact = raw.get("contactPoint")
+    for c in contact if isinstance(contact, list) else [contact]:
+        if isinstance(c, dict):
+            name = clean_text(c.get("fn"), warnings, "contactPoint.fn", MAX_SHORT)
+            email = strip_mailto(c.get("hasEmail"))
+            if name or email:
+                record.contact_point.append(ContactRecord(name=name, email=email))
+
+    for d in raw.get("distribution") or []:
+        if isinstance(d, dict):
+            record.distribution.append(_distribution(d, warnings))
+
+    if raw.get("accrualPeriodicity"):
+        record.update_frequency = map_frequency(raw["accrualPeriodicity"], warnings, extras)
+    record.temporal_start, record.temporal_end = parse_temporal(
+        raw.get("temporal"), warnings, extras
+    )
+    spatial = raw.get("spatial")
+    record.spatial = clean_text(spatial, warnings, "spatial") if isinstance(spatial, str) else ""
+    if spatial and not isinstance(spatial, str):
+        extras["spatial"] = spatial
+
+    themes = raw.get("theme") or []
+    for t in themes if isinstance(themes, list) else [themes]:
+        code = map_theme(str(t))
+        if code and code not in record.theme:
+            record.theme.append(code)
+        elif not code:
+            extras.setdefault("theme", []).append(t)
+
+    if raw.get("license"):
+        record.licence = map_licence(raw["license"], warnings)
+    record.issued = parse_datetime(raw.get("issued"), warnings, "issued")
+    record.modified = parse_datetime(raw.get("modified"), warnings, "modified")
+    record.landing_page = landing
+    record.source_url = landing or (f"{base_url.rstrip('/')}" if base_url else "")
+    for key in _KEPT_EXTRAS:
+        if raw.get(key) not in (None, "", []):
+            extras[key] = raw[key]
+    record.content_hash = content_hash(raw)
+    dedupe_warnings(record.warnings)
+    return record
+
+
+def _distribution(d: dict[str, Any], warnings: list[str]) -> DistributionRecord:
+    return DistributionRecord(
+        title=clean_text(d.get("title"), warnings, "distribution.title", MAX_SHORT),
+        description=clean_text(d.get("description"), warnings, "distribution.description"),
+        access_url=clean_text(d.get("accessURL"), warnings, "distribution.accessURL", MAX_SHORT),
+        download_url=clean_text(
+            d.get("downloadURL"), warnings, "distribution.downloadURL", MAX_SHORT
+        ),
+        media_type=clean_text(d.get("mediaType"), warnings, "distribution.mediaType", 200),
+        format=clean_text(d.get("format"), warnings, "distribution.format", 200),
+        conforms_to=clean_text(d.get("conformsTo"), warnings, "distribution.conformsTo", MAX_SHORT),
+        licence=map_licence(d["license"], warnings) if d.get("license") else "",
+    )
