@@ -40,14 +40,49 @@ from .http import OutboundClient
 from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordError
 
 # Values that change without the metadata changing; left out of the content hash.
-_VOLATILE = {"tracking_summary", "archiver", "qa", "revision_id", "revision_timestamp",
-             "cache_last_updated", "cache_url"}
-_FILE_FORMATS = {
-    "csv", "tsv", "xls", "xlsx", "ods", "json", "geojson", "xml", "zip", "pdf", "txt", "rdf",
-    "ttl", "shp", "kml", "kmz", "gpkg", "parquet", "doc", "docx", "odt", "gz", "tar", "excel",
+_VOLATILE = {
+    "tracking_summary",
+    "archiver",
+    "qa",
+    "revision_id",
+    "revision_timestamp",
+    "cache_last_updated",
+    "cache_url",
 }
-_FREQUENCY_KEYS = ("update_frequency", "frequency", "frequency-of-update", "UpdateFrequency",
-                   "accrualPeriodicity", "accrual_periodicity")
+_FILE_FORMATS = {
+    "csv",
+    "tsv",
+    "xls",
+    "xlsx",
+    "ods",
+    "json",
+    "geojson",
+    "xml",
+    "zip",
+    "pdf",
+    "txt",
+    "rdf",
+    "ttl",
+    "shp",
+    "kml",
+    "kmz",
+    "gpkg",
+    "parquet",
+    "doc",
+    "docx",
+    "odt",
+    "gz",
+    "tar",
+    "excel",
+}
+_FREQUENCY_KEYS = (
+    "update_frequency",
+    "frequency",
+    "frequency-of-update",
+    "UpdateFrequency",
+    "accrualPeriodicity",
+    "accrual_periodicity",
+)
 
 
 class CkanHarvest:
@@ -82,7 +117,9 @@ class CkanHarvest:
         if self.extra_fq:
             fq.append(self.extra_fq)
         params: dict[str, Any] = {
-            "rows": self.page_size, "start": start, "sort": "metadata_modified asc,id asc",
+            "rows": self.page_size,
+            "start": start,
+            "sort": "metadata_modified asc,id asc",
         }
         if fq:
             params["fq"] = " AND ".join(fq)
@@ -112,8 +149,11 @@ class CkanHarvest:
                 break
             new = 0
             for package in packages:
-                key = str(package.get("id") or package.get("name")) if isinstance(
-                    package, dict) else ""
+                key = (
+                    str(package.get("id") or package.get("name"))
+                    if isinstance(package, dict)
+                    else ""
+                )
                 if key and key in ids:
                     continue
                 ids.add(key)
@@ -139,7 +179,10 @@ class CkanHarvest:
 
 
 def harvest_ckan(
-    client: OutboundClient, base_url: str, *, since: dt.datetime | None = None,
+    client: OutboundClient,
+    base_url: str,
+    *,
+    since: dt.datetime | None = None,
     page_size: int = 100,
 ) -> CkanHarvest:
     """Convenience constructor; iterate the result, then read `.complete` and `.warnings`."""
@@ -235,8 +278,9 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
         return RecordError(source_id, "package has no title")
     ex = _flat_extras(package)
     extras: dict[str, Any] = {}
-    record = DatasetRecord(source_identifier=source_id, title=title, warnings=warnings,
-                           extras=extras)
+    record = DatasetRecord(
+        source_identifier=source_id, title=title, warnings=warnings, extras=extras
+    )
     record.description = clean_text(package.get("notes"), warnings, "notes")
     identifier = _first(ex.get("uri"), ex.get("dcat_identifier"), ex.get("identifier"))
     if isinstance(identifier, str) and identifier.startswith(("http://", "https://")):
@@ -247,8 +291,7 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
     tags = package.get("tags") or []
     if isinstance(tags, list):
         record.keyword = clean_keywords(
-            ((t.get("display_name") or t.get("name")) if isinstance(t, dict) else t
-             for t in tags),
+            ((t.get("display_name") or t.get("name")) if isinstance(t, dict) else t for t in tags),
             warnings,
         )
 
@@ -264,8 +307,9 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
             unmapped_groups.append(group.get("title") or group.get("name"))
     if unmapped_groups:
         extras["groups"] = unmapped_groups
-    for value in _as_list(_first(package.get("theme-primary"), ex.get("theme-primary"))) + \
-            _as_list(_first(package.get("theme-secondary"), ex.get("theme-secondary"))):
+    for value in _as_list(_first(package.get("theme-primary"), ex.get("theme-primary"))) + _as_list(
+        _first(package.get("theme-secondary"), ex.get("theme-secondary"))
+    ):
         code = map_theme(str(value))
         if code and code not in record.theme:
             record.theme.append(code)
@@ -276,7 +320,9 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
     publisher = org.get("title") or org.get("name") if isinstance(org, dict) else None
     record.publisher_name = clean_text(
         _first(publisher, ex.get("publisher"), ex.get("dcat_publisher_name")),
-        warnings, "publisher", MAX_SHORT,
+        warnings,
+        "publisher",
+        MAX_SHORT,
     )
     if ex.get("publisher_hierarchy"):
         extras["publisher_hierarchy"] = ex["publisher_hierarchy"]
@@ -287,15 +333,20 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
     access = _first(ex.get("access_level"), ex.get("accessLevel"), package.get("access_level"))
     if access:
         record.access_rights = map_access(access, warnings, extras)
-    frequency = _first(*(package.get(k) for k in _FREQUENCY_KEYS), *(ex.get(k) for k in
-                       _FREQUENCY_KEYS))
+    frequency = _first(
+        *(package.get(k) for k in _FREQUENCY_KEYS), *(ex.get(k) for k in _FREQUENCY_KEYS)
+    )
     if frequency:
         record.update_frequency = map_frequency(frequency, warnings, extras)
 
-    start = _first(package.get("temporal_coverage-from"), ex.get("temporal_coverage-from"),
-                   ex.get("temporal_start"))
-    end = _first(package.get("temporal_coverage-to"), ex.get("temporal_coverage-to"),
-                 ex.get("temporal_end"))
+    start = _first(
+        package.get("temporal_coverage-from"),
+        ex.get("temporal_coverage-from"),
+        ex.get("temporal_start"),
+    )
+    end = _first(
+        package.get("temporal_coverage-to"), ex.get("temporal_coverage-to"), ex.get("temporal_end")
+    )
     if start or end:
         s = parse_datetime(start, warnings, "temporal start")
         e = parse_datetime(end, warnings, "temporal end")
@@ -306,8 +357,7 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
             ex["temporal"], warnings, extras
         )
 
-    spatial = _first(ex.get("spatial"), package.get("geographic_coverage"),
-                     ex.get("spatial_text"))
+    spatial = _first(ex.get("spatial"), package.get("geographic_coverage"), ex.get("spatial_text"))
     if spatial:
         record.spatial = clean_text(spatial, warnings, "spatial")
 
@@ -332,16 +382,19 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
     return record
 
 
-def _contacts(record: DatasetRecord, package: dict[str, Any], ex: dict[str, Any],
-              warnings: list[str]) -> None:
+def _contacts(
+    record: DatasetRecord, package: dict[str, Any], ex: dict[str, Any], warnings: list[str]
+) -> None:
     author = clean_text(package.get("author"), warnings, "author", MAX_SHORT)
     if author:
         record.creator.append(author)
     people = [
         (package.get("maintainer"), package.get("maintainer_email")),
         (package.get("author"), package.get("author_email")),
-        (ex.get("contact-name") or ex.get("contact_name"),
-         _first(package.get("contact-email"), ex.get("contact-email"), ex.get("contact_email"))),
+        (
+            ex.get("contact-name") or ex.get("contact_name"),
+            _first(package.get("contact-email"), ex.get("contact-email"), ex.get("contact_email")),
+        ),
     ]
     emails: set[str] = set()
     for raw_name, raw_email in people:
@@ -355,10 +408,15 @@ def _contacts(record: DatasetRecord, package: dict[str, Any], ex: dict[str, Any]
         record.contact_point.append(ContactRecord(name=name, email=email))
 
 
-def _licence(record: DatasetRecord, package: dict[str, Any], ex: dict[str, Any],
-             warnings: list[str]) -> None:
-    candidates = [package.get("license_id"), package.get("license_url"), ex.get("license_url"),
-                  ex.get("license")]
+def _licence(
+    record: DatasetRecord, package: dict[str, Any], ex: dict[str, Any], warnings: list[str]
+) -> None:
+    candidates = [
+        package.get("license_id"),
+        package.get("license_url"),
+        ex.get("license_url"),
+        ex.get("license"),
+    ]
     candidates = [c for c in candidates if isinstance(c, str) and c.strip()]
     for candidate in candidates:
         quiet: list[str] = []

@@ -64,36 +64,62 @@ PD_MARK = "https://creativecommons.org/publicdomain/mark/1.0/"
 # Keys are normalised by _licence_key (lowercase, no scheme/www/trailing slash/legalcode).
 _LICENCES: dict[str, str] = {
     # UK Open Government Licence
-    "uk-ogl": OGL3, "ogl-uk-3.0": OGL3, "ogl": OGL3, "ogl-3.0": OGL3, "ogl_3_0": OGL3,
+    "uk-ogl": OGL3,
+    "ogl-uk-3.0": OGL3,
+    "ogl": OGL3,
+    "ogl-3.0": OGL3,
+    "ogl_3_0": OGL3,
     "nationalarchives.gov.uk/doc/open-government-licence/version/3": OGL3,
     "nationalarchives.gov.uk/doc/open-government-licence/version/3/"
     "open-government-licence.htm": OGL3,
     "nationalarchives.gov.uk/doc/open-government-licence": OGL3,
     "reference.data.gov.uk/id/open-government-licence": OGL3,
-    "ogl-uk-2.0": OGL2, "nationalarchives.gov.uk/doc/open-government-licence/version/2": OGL2,
+    "ogl-uk-2.0": OGL2,
+    "nationalarchives.gov.uk/doc/open-government-licence/version/2": OGL2,
     # Creative Commons
-    "cc-by-4.0": CC_BY_4, "cc_by_4_0": CC_BY_4, "creativecommons.org/licenses/by/4.0": CC_BY_4,
+    "cc-by-4.0": CC_BY_4,
+    "cc_by_4_0": CC_BY_4,
+    "creativecommons.org/licenses/by/4.0": CC_BY_4,
     "publications.europa.eu/resource/authority/licence/cc_by_4_0": CC_BY_4,
-    "cc-by-sa-4.0": CC_BY_SA_4, "creativecommons.org/licenses/by-sa/4.0": CC_BY_SA_4,
+    "cc-by-sa-4.0": CC_BY_SA_4,
+    "creativecommons.org/licenses/by-sa/4.0": CC_BY_SA_4,
     "publications.europa.eu/resource/authority/licence/cc_bysa_4_0": CC_BY_SA_4,
-    "cc-zero": CC0, "cc0": CC0, "cc0-1.0": CC0, "creativecommons.org/publicdomain/zero/1.0": CC0,
+    "cc-zero": CC0,
+    "cc0": CC0,
+    "cc0-1.0": CC0,
+    "creativecommons.org/publicdomain/zero/1.0": CC0,
     "opendefinition.org/licenses/cc-zero": CC0,
     "publications.europa.eu/resource/authority/licence/cc0": CC0,
     # Open Data Commons
-    "odc-odbl": ODBL, "odbl": ODBL, "odbl-1.0": ODBL, "opendatacommons.org/licenses/odbl/1.0": ODBL,
-    "opendatacommons.org/licenses/odbl/1-0": ODBL, "opendefinition.org/licenses/odc-odbl": ODBL,
+    "odc-odbl": ODBL,
+    "odbl": ODBL,
+    "odbl-1.0": ODBL,
+    "opendatacommons.org/licenses/odbl/1.0": ODBL,
+    "opendatacommons.org/licenses/odbl/1-0": ODBL,
+    "opendefinition.org/licenses/odc-odbl": ODBL,
     "opendatacommons.org/licenses/odbl": ODBL,
-    "odc-by": ODC_BY, "odc-by-1.0": ODC_BY, "opendatacommons.org/licenses/by/1.0": ODC_BY,
-    "opendatacommons.org/licenses/by/1-0": ODC_BY, "opendefinition.org/licenses/odc-by": ODC_BY,
-    "odc-pddl": PDDL, "pddl": PDDL, "odc-pddl-1.0": PDDL,
-    "opendatacommons.org/licenses/pddl/1.0": PDDL, "opendatacommons.org/licenses/pddl/1-0": PDDL,
+    "odc-by": ODC_BY,
+    "odc-by-1.0": ODC_BY,
+    "opendatacommons.org/licenses/by/1.0": ODC_BY,
+    "opendatacommons.org/licenses/by/1-0": ODC_BY,
+    "opendefinition.org/licenses/odc-by": ODC_BY,
+    "odc-pddl": PDDL,
+    "pddl": PDDL,
+    "odc-pddl-1.0": PDDL,
+    "opendatacommons.org/licenses/pddl/1.0": PDDL,
+    "opendatacommons.org/licenses/pddl/1-0": PDDL,
     "opendefinition.org/licenses/odc-pddl": PDDL,
     "opendatacommons.org/licenses/odbl/summary": ODBL,
-    "dcat-ap.de/def/licenses/cc-zero": CC0, "dcat-ap.de/def/licenses/cc-by-4.0": CC_BY_4,
+    "dcat-ap.de/def/licenses/cc-zero": CC0,
+    "dcat-ap.de/def/licenses/cc-by-4.0": CC_BY_4,
     "dcat-ap.de/def/licenses/odbl": ODBL,
     # Public domain
-    "usa.gov/government-works": US_PD, "usa.gov/publicdomain/label/1.0": US_PD,
-    "us-pd": US_PD, "other-pd": PD_MARK, "public domain": PD_MARK, "publicdomain": PD_MARK,
+    "usa.gov/government-works": US_PD,
+    "usa.gov/publicdomain/label/1.0": US_PD,
+    "us-pd": US_PD,
+    "other-pd": PD_MARK,
+    "public domain": PD_MARK,
+    "publicdomain": PD_MARK,
     "creativecommons.org/publicdomain/mark/1.0": PD_MARK,
 }
 # Families whose version the source did not say: recognised, but the source's URI is kept.
@@ -108,30 +134,76 @@ _NO_LICENCE = {"", "notspecified", "not specified", "none", "other-closed"}
 EU_FREQ = "http://publications.europa.eu/resource/authority/frequency/"
 DC_FREQ = "http://purl.org/cld/freq/"
 FREQUENCIES = [
-    "triennial", "biennial", "annual", "semiannual", "threeTimesAYear", "quarterly", "bimonthly",
-    "monthly", "semimonthly", "biweekly", "threeTimesAMonth", "weekly", "semiweekly",
-    "threeTimesAWeek", "daily", "continuous", "irregular",
+    "triennial",
+    "biennial",
+    "annual",
+    "semiannual",
+    "threeTimesAYear",
+    "quarterly",
+    "bimonthly",
+    "monthly",
+    "semimonthly",
+    "biweekly",
+    "threeTimesAMonth",
+    "weekly",
+    "semiweekly",
+    "threeTimesAWeek",
+    "daily",
+    "continuous",
+    "irregular",
 ]
 _FREQ_ALIASES: dict[str, str] = {f.lower(): f for f in FREQUENCIES}
-_FREQ_ALIASES.update({
-    # ISO 8601 repeating durations used by DCAT-US accrualPeriodicity
-    "r/p3y": "triennial", "r/p2y": "biennial", "r/p1y": "annual", "r/p6m": "semiannual",
-    "r/p4m": "threeTimesAYear", "r/p3m": "quarterly", "r/p2m": "bimonthly", "r/p1m": "monthly",
-    "r/p0.5m": "semimonthly", "r/p2w": "biweekly", "r/p0.33m": "threeTimesAMonth",
-    "r/p1w": "weekly", "r/p0.5w": "semiweekly", "r/p3.5d": "semiweekly",
-    "r/p0.33w": "threeTimesAWeek", "r/p1d": "daily", "r/pt1s": "continuous",
-    # EU frequency authority table codes
-    "annual_2": "semiannual", "annual_3": "threeTimesAYear", "monthly_2": "semimonthly",
-    "monthly_3": "threeTimesAMonth", "weekly_2": "semiweekly", "weekly_3": "threeTimesAWeek",
-    "cont": "continuous", "update_cont": "continuous", "irreg": "irregular",
-    # words seen in the wild (CKAN extras, Socrata, GEMINI MD_MaintenanceFrequencyCode)
-    "yearly": "annual", "annually": "annual", "quarter": "quarterly", "fortnightly": "biweekly",
-    "hourly": "continuous", "realtime": "continuous", "real-time": "continuous",
-    "continual": "continuous", "continually": "continuous", "asneeded": "irregular",
-    "as needed": "irregular", "as required": "irregular", "ad hoc": "irregular",
-    "adhoc": "irregular", "biannually": "semiannual", "biannual": "semiannual",
-    "every 3 months": "quarterly", "twice a year": "semiannual",
-})
+_FREQ_ALIASES.update(
+    {
+        # ISO 8601 repeating durations used by DCAT-US accrualPeriodicity
+        "r/p3y": "triennial",
+        "r/p2y": "biennial",
+        "r/p1y": "annual",
+        "r/p6m": "semiannual",
+        "r/p4m": "threeTimesAYear",
+        "r/p3m": "quarterly",
+        "r/p2m": "bimonthly",
+        "r/p1m": "monthly",
+        "r/p0.5m": "semimonthly",
+        "r/p2w": "biweekly",
+        "r/p0.33m": "threeTimesAMonth",
+        "r/p1w": "weekly",
+        "r/p0.5w": "semiweekly",
+        "r/p3.5d": "semiweekly",
+        "r/p0.33w": "threeTimesAWeek",
+        "r/p1d": "daily",
+        "r/pt1s": "continuous",
+        # EU frequency authority table codes
+        "annual_2": "semiannual",
+        "annual_3": "threeTimesAYear",
+        "monthly_2": "semimonthly",
+        "monthly_3": "threeTimesAMonth",
+        "weekly_2": "semiweekly",
+        "weekly_3": "threeTimesAWeek",
+        "cont": "continuous",
+        "update_cont": "continuous",
+        "irreg": "irregular",
+        # words seen in the wild (CKAN extras, Socrata, GEMINI MD_MaintenanceFrequencyCode)
+        "yearly": "annual",
+        "annually": "annual",
+        "quarter": "quarterly",
+        "fortnightly": "biweekly",
+        "hourly": "continuous",
+        "realtime": "continuous",
+        "real-time": "continuous",
+        "continual": "continuous",
+        "continually": "continuous",
+        "asneeded": "irregular",
+        "as needed": "irregular",
+        "as required": "irregular",
+        "ad hoc": "irregular",
+        "adhoc": "irregular",
+        "biannually": "semiannual",
+        "biannual": "semiannual",
+        "every 3 months": "quarterly",
+        "twice a year": "semiannual",
+    }
+)
 
 _WS = re.compile(r"\s+")
 
@@ -156,7 +228,7 @@ def clean_keywords(values: Iterable[Any], warnings: list[str]) -> list[str]:
     for value in values:
         if value is None:
             continue
-        for part in (value if isinstance(value, list) else [value]):
+        for part in value if isinstance(value, list) else [value]:
             tag = _WS.sub(" ", str(part)).strip().strip(",;").strip()
             if not tag:
                 continue
@@ -211,7 +283,7 @@ def map_theme(value: str) -> str | None:
     """Our theme code for a slug, a title or an EU data-theme URI, else None."""
     text = value.strip()
     if text.startswith(EU_THEME):
-        return EU_THEMES.get(text[len(EU_THEME):].strip("/"))
+        return EU_THEMES.get(text[len(EU_THEME) :].strip("/"))
     low = text.lower()
     slug = re.sub(r"[^a-z0-9]+", "-", low.replace("&", "and")).strip("-")
     if slug in THEMES:
@@ -223,9 +295,14 @@ def map_theme(value: str) -> str | None:
 
 
 ACCESS_LEVELS = {
-    "public": "OPEN", "open": "OPEN", "restricted public": "RESTRICTED",
-    "restricted": "RESTRICTED", "non-public": "INTERNAL", "non_public": "INTERNAL",
-    "internal": "INTERNAL", "commercial": "COMMERCIAL",
+    "public": "OPEN",
+    "open": "OPEN",
+    "restricted public": "RESTRICTED",
+    "restricted": "RESTRICTED",
+    "non-public": "INTERNAL",
+    "non_public": "INTERNAL",
+    "internal": "INTERNAL",
+    "commercial": "COMMERCIAL",
 }
 
 
@@ -250,7 +327,7 @@ def parse_datetime(value: Any, warnings: list[str], field: str) -> dt.datetime |
         result = dateparser.isoparse(text)
     except (ValueError, OverflowError):
         try:
-            result = dateparser.parse(text, default=dt.datetime(2000, 1, 1))
+            result = dateparser.parse(text, default=dt.datetime(2000, 1, 1))  # noqa: DTZ001 — fills missing parts only
         except (ValueError, OverflowError, dateparser.ParserError):
             warnings.append(f"{field} {text[:100]!r} is not a date we can read; left empty")
             return None
@@ -272,8 +349,10 @@ def parse_duration(text: str) -> relativedelta | None:
         return None
     parts = {k: float(v) for k, v in match.groupdict().items() if v}
     return relativedelta(
-        years=int(parts.get("y", 0)), months=int(parts.get("m", 0)),
-        weeks=int(parts.get("w", 0)), days=int(parts.get("d", 0)),
+        years=int(parts.get("y", 0)),
+        months=int(parts.get("m", 0)),
+        weeks=int(parts.get("w", 0)),
+        days=int(parts.get("d", 0)),
     )
 
 
@@ -327,9 +406,7 @@ def dedupe_warnings(warnings: list[str]) -> None:
 
 def content_hash(obj: Any) -> str:
     """sha256 of the canonical JSON of a source record (sorted keys), hex."""
-    return hashlib.sha256(
-        orjson.dumps(obj, option=orjson.OPT_SORT_KEYS, default=str)
-    ).hexdigest()
+    return hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
 
 
 def cap_strings(obj: Any, warnings: list[str], limit: int = MAX_TEXT, path: str = "") -> Any:
@@ -340,8 +417,9 @@ def cap_strings(obj: Any, warnings: list[str], limit: int = MAX_TEXT, path: str 
             return obj[:limit]
         return obj
     if isinstance(obj, dict):
-        return {k: cap_strings(v, warnings, limit, f"{path}.{k}" if path else k)
-                for k, v in obj.items()}
+        return {
+            k: cap_strings(v, warnings, limit, f"{path}.{k}" if path else k) for k, v in obj.items()
+        }
     if isinstance(obj, list):
         return [cap_strings(v, warnings, limit, path) for v in obj]
     return obj

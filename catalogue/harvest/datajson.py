@@ -42,8 +42,17 @@ from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordErr
 
 Source = str | Path | IO[bytes]
 _KEPT_EXTRAS = (
-    "describedBy", "rights", "bureauCode", "programCode", "language", "references", "isPartOf",
-    "dataQuality", "conformsTo", "systemOfRecords", "primaryITInvestmentUII",
+    "describedBy",
+    "rights",
+    "bureauCode",
+    "programCode",
+    "language",
+    "references",
+    "isPartOf",
+    "dataQuality",
+    "conformsTo",
+    "systemOfRecords",
+    "primaryITInvestmentUII",
 )
 
 
@@ -86,9 +95,7 @@ def check_datajson(source: Source) -> int:
         return count
 
 
-def parse_datajson(
-    source: Source, *, base_url: str = ""
-) -> Iterator[DatasetRecord | RecordError]:
+def parse_datajson(source: Source, *, base_url: str = "") -> Iterator[DatasetRecord | RecordError]:
     """Yield one DatasetRecord (or RecordError) per entry of the catalogue's `dataset` array.
 
     Raises SourceMalformed for invalid/truncated JSON, possibly after some records were yielded.
@@ -134,8 +141,9 @@ def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecor
     if not title:
         return RecordError(source_id or f"#{index}", "dataset has no title")
 
-    record = DatasetRecord(source_identifier=source_id, title=title, warnings=warnings,
-                           extras=extras)
+    record = DatasetRecord(
+        source_identifier=source_id, title=title, warnings=warnings, extras=extras
+    )
     if identifier.startswith(("http://", "https://")):
         record.identifier = identifier
     record.description = clean_text(raw.get("description"), warnings, "description")

@@ -45,14 +45,28 @@ HYDRA_NAMESPACES = (
     Namespace("https://www.w3.org/ns/hydra/core#"),
 )
 _CONTENT_TYPES = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/turtle": "turtle",
-    "application/rdf+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "application/ld+json": "json-ld", "application/json": "json-ld",
-    "application/n-triples": "nt", "text/n3": "n3", "application/trig": "trig",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
+    "application/n-triples": "nt",
+    "text/n3": "n3",
+    "application/trig": "trig",
 }
 _EXTENSIONS = {
-    ".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".jsonld": "json-ld",
-    ".json": "json-ld", ".nt": "nt", ".n3": "n3", ".trig": "trig",
+    ".ttl": "turtle",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".owl": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".trig": "trig",
 }
 
 
@@ -77,8 +91,11 @@ def detect_format(data: bytes, content_type: str = "", filename: str = "") -> st
 def _check_xml(data: bytes) -> None:
     try:
         defusedxml.sax.parse(
-            io.BytesIO(data), ContentHandler(),
-            forbid_dtd=False, forbid_entities=True, forbid_external=True,
+            io.BytesIO(data),
+            ContentHandler(),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
         )
     except defusedxml.EntitiesForbidden:
         raise SourceMalformed(
@@ -147,11 +164,13 @@ def load_graph(
             except orjson.JSONDecodeError as exc:
                 raise SourceMalformed(f"JSON-LD is not valid JSON: {exc}") from None
             document = _inline_contexts(document, context_loader)
-            graph.parse(data=orjson.dumps(document).decode(), format="json-ld",
-                        base=base_url or None)
+            graph.parse(
+                data=orjson.dumps(document).decode(), format="json-ld", base=base_url or None
+            )
         else:
-            graph.parse(data=data.decode("utf-8", errors="replace"), format=fmt,
-                        publicID=base_url or None)
+            graph.parse(
+                data=data.decode("utf-8", errors="replace"), format=fmt, publicID=base_url or None
+            )
     except HarvestError:
         raise
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
@@ -169,8 +188,13 @@ def parse_dcat(
     context_loader: ContextLoader | None = None,
 ) -> list[DatasetRecord | RecordError]:
     """All records of one DCAT document (one page of a paged feed)."""
-    graph = load_graph(data, content_type=content_type, filename=filename, base_url=base_url,
-                       context_loader=context_loader)
+    graph = load_graph(
+        data,
+        content_type=content_type,
+        filename=filename,
+        base_url=base_url,
+        context_loader=context_loader,
+    )
     return list(records_from_graph(graph))
 
 
@@ -242,7 +266,10 @@ class DcatHarvest:
             with self.client.stream_to_tempfile(url, params) as download:
                 data = download.path.read_bytes()
             graph = load_graph(
-                data, content_type=download.content_type, filename=url, base_url=url,
+                data,
+                content_type=download.content_type,
+                filename=url,
+                base_url=url,
                 context_loader=self._load_context,
             )
             self.pages += 1

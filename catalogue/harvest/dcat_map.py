@@ -45,8 +45,14 @@ LOCN = Namespace("http://www.w3.org/ns/locn#")
 SCHEMA = (Namespace("http://schema.org/"), Namespace("https://schema.org/"))
 TIME = Namespace("http://www.w3.org/2006/time#")
 _PREFERRED = ("en", "en-gb", "en-us")
-_LABELS = (FOAF.name, SKOS.prefLabel, RDFS.label, DCTERMS.title, VCARD.fn,
-           VCARD["organization-name"])
+_LABELS = (
+    FOAF.name,
+    SKOS.prefLabel,
+    RDFS.label,
+    DCTERMS.title,
+    VCARD.fn,
+    VCARD["organization-name"],
+)
 _FOLLOW = {DCAT.distribution, DCAT.contactPoint, DCTERMS.publisher, DCTERMS.temporal}
 
 
@@ -87,8 +93,13 @@ def _label(g: Graph, node: Node) -> str:
 
 def _value(g: Graph, s: Node, *preds: URIRef) -> str:
     """One value as text: a literal, a URI, or a node's label; sorted for stability."""
-    candidates = sorted((o for p in preds for o in g.objects(s, p)), key=lambda o: (
-        not isinstance(o, Literal), _rank(o) if isinstance(o, Literal) else (9, "", str(o))))
+    candidates = sorted(
+        (o for p in preds for o in g.objects(s, p)),
+        key=lambda o: (
+            not isinstance(o, Literal),
+            _rank(o) if isinstance(o, Literal) else (9, "", str(o)),
+        ),
+    )
     for node in candidates:
         text = _label(g, node) if isinstance(node, BNode) else str(node)
         if text.strip():
@@ -139,8 +150,9 @@ def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | 
             warnings.append("blank-node dataset without identifier; derived one from the title")
     if not title:
         return RecordError(source_id or "(blank node)", f"dcat:{kind} has no dct:title")
-    record = DatasetRecord(source_identifier=source_id, title=title, type=kind,
-                           warnings=warnings, extras=extras)
+    record = DatasetRecord(
+        source_identifier=source_id, title=title, type=kind, warnings=warnings, extras=extras
+    )
     if title_tr:
         extras["title_translations"] = title_tr
     if isinstance(node, URIRef):
@@ -178,8 +190,9 @@ def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | 
         setattr(record, field, parse_datetime(value, warnings, field) if value else None)
     record.landing_page = clean_text(landing, warnings, "landingPage", MAX_SHORT)
     record.source_url = record.landing_page
-    record.version = clean_text(_value(g, node, OWL.versionInfo, DCAT.version), warnings,
-                                "version", 200)
+    record.version = clean_text(
+        _value(g, node, OWL.versionInfo, DCAT.version), warnings, "version", 200
+    )
     record.distribution = sorted(
         (_distribution(g, d, warnings) for d in g.objects(node, DCAT.distribution)),
         key=lambda d: (d.access_url, d.download_url, d.title, d.format),
@@ -191,8 +204,10 @@ def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | 
     else:
         record.licence = map_licence(licence, warnings)
     if kind == "DataService":
-        for key, pred in (("endpoint_url", DCAT.endpointURL),
-                          ("endpoint_description", DCAT.endpointDescription)):
+        for key, pred in (
+            ("endpoint_url", DCAT.endpointURL),
+            ("endpoint_description", DCAT.endpointDescription),
+        ):
             if value := _value(g, node, pred):
                 extras[key] = value
         serves = sorted(str(o) for o in g.objects(node, DCAT.servesDataset))
@@ -239,9 +254,9 @@ def _contact(g: Graph, node: Node) -> ContactRecord | None:
         text = str(node).strip()
         return ContactRecord(email=text) if "@" in text else ContactRecord(name=text)
     name = _value(g, node, VCARD.fn, VCARD_OLD.FN, VCARD_OLD.fn) or _value(
-        g, node, VCARD["organization-name"], VCARD.hasOrganizationName, FOAF.name)
-    email = strip_mailto(_value(g, node, VCARD.hasEmail, VCARD.email, VCARD_OLD.EMAIL,
-                                FOAF.mbox))
+        g, node, VCARD["organization-name"], VCARD.hasOrganizationName, FOAF.name
+    )
+    email = strip_mailto(_value(g, node, VCARD.hasEmail, VCARD.email, VCARD_OLD.EMAIL, FOAF.mbox))
     if not (name or email):
         return None
     return ContactRecord(name=name[:MAX_SHORT], email=email[:MAX_SHORT])
@@ -255,8 +270,9 @@ def _temporal(g: Graph, node: Node, record: DatasetRecord) -> None:
         end = _value(g, period, *ends)
         for pred, holder in ((TIME.hasBeginning, "start"), (TIME.hasEnd, "end")):
             for instant in g.objects(period, pred):
-                value = _value(g, instant, TIME.inXSDDateTime, TIME.inXSDDate,
-                               TIME.inXSDDateTimeStamp)
+                value = _value(
+                    g, instant, TIME.inXSDDateTime, TIME.inXSDDate, TIME.inXSDDateTimeStamp
+                )
                 if holder == "start":
                     start = start or value
                 else:
@@ -311,13 +327,15 @@ def _distribution(g: Graph, node: Node, warnings: list[str]) -> DistributionReco
         title=clean_text(title, warnings, "distribution.title", MAX_SHORT),
         description=clean_text(description, warnings, "distribution.description"),
         access_url=clean_text(_value(g, node, DCAT.accessURL), warnings, "accessURL", MAX_SHORT),
-        download_url=clean_text(_value(g, node, DCAT.downloadURL), warnings, "downloadURL",
-                                MAX_SHORT),
+        download_url=clean_text(
+            _value(g, node, DCAT.downloadURL), warnings, "downloadURL", MAX_SHORT
+        ),
         media_type=clean_text(media, warnings, "mediaType", 200),
         format=clean_text(fmt, warnings, "format", 200),
         byte_size=byte_size,
         checksum=clean_text(checksum, warnings, "checksum", 300),
         licence=map_licence(licence, warnings) if licence else "",
-        conforms_to=clean_text(_value(g, node, DCTERMS.conformsTo), warnings, "conformsTo",
-                               MAX_SHORT),
+        conforms_to=clean_text(
+            _value(g, node, DCTERMS.conformsTo), warnings, "conformsTo", MAX_SHORT
+        ),
     )

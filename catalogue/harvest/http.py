@@ -120,9 +120,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         for ip in addresses[:-1]:
             with contextlib.suppress(httpcore.ConnectError):  # try the next checked address
                 return super().connect_tcp(str(ip), port, timeout, local_address, socket_options)
-        return super().connect_tcp(
-            str(addresses[-1]), port, timeout, local_address, socket_options
-        )
+        return super().connect_tcp(str(addresses[-1]), port, timeout, local_address, socket_options)
 
 
 def resolve_checked(host: str, port: int, allow: tuple[IPNetwork, ...]) -> list[IPAddress]:
@@ -278,7 +276,10 @@ class OutboundClient:
                 self._be_polite(current)
                 headers = dict(self._auth_headers) if _origin(current) == origin else {}
                 request = self._client.build_request(
-                    "GET", current, params=query, headers=headers,
+                    "GET",
+                    current,
+                    params=query,
+                    headers=headers,
                     timeout=self._timeout(deadline),
                 )
                 response = self._client.send(request, stream=True)
@@ -377,7 +378,8 @@ class OutboundClient:
         retryable = code >= 500 or code in (408, 425, 429)
         raise SourceUnavailable(
             f"{redact_url(response.url)} answered HTTP {code}",
-            retryable=retryable, status_code=code,
+            retryable=retryable,
+            status_code=code,
         )
 
     def _be_polite(self, url: str) -> None:
@@ -422,4 +424,3 @@ def _auth_from_config(config: Mapping[str, typing.Any]) -> tuple[dict[str, str],
         headers[str(name)] = str(value)
         secrets.append(str(value))
     return headers, secrets
-

@@ -30,6 +30,9 @@ def harvest_marketplace(
         since_utc = since.astimezone(dt.UTC) if since.tzinfo else since.replace(tzinfo=dt.UTC)
         params = {"modified_since": since_utc.isoformat().replace("+00:00", "Z")}
     return DcatHarvest(
-        client, f"{base_url.rstrip('/')}/catalog.ttl", params=params, max_pages=max_pages,
+        client,
+        f"{base_url.rstrip('/')}/catalog.ttl",
+        params=params,
+        max_pages=max_pages,
         incremental=since is not None,
     )

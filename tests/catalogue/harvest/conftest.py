@@ -65,8 +65,9 @@ class LocalServer:
     def route(self, path: str, handler: Handler) -> None:
         self.routes[path] = handler
 
-    def static(self, path: str, body: bytes, content_type: str = "application/json",
-               status: int = 200) -> None:
+    def static(
+        self, path: str, body: bytes, content_type: str = "application/json", status: int = 200
+    ) -> None:
         self.routes[path] = lambda _req, _q: (status, {"Content-Type": content_type}, body)
 
     def redirect(self, path: str, location: str, status: int = 302) -> None:
@@ -88,8 +89,9 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture
 def client() -> Iterator[OutboundClient]:
     """A client that may reach the local test server (loopback allow-listed, as in tests)."""
-    with OutboundClient(allow_networks="127.0.0.0/8", timeout=2.0, total_timeout=10.0,
-                        max_bytes=20 * 1024 * 1024) as c:
+    with OutboundClient(
+        allow_networks="127.0.0.0/8", timeout=2.0, total_timeout=10.0, max_bytes=20 * 1024 * 1024
+    ) as c:
         yield c
 
 

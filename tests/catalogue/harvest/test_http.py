@@ -46,8 +46,9 @@ def test_a_hostname_resolving_to_loopback_is_refused(server):
 
 
 def test_metadata_address_stays_refused_even_when_allow_listed():
-    with OutboundClient(allow_networks="169.254.0.0/16") as c, pytest.raises(
-        SourceRefused, match="cloud metadata"
+    with (
+        OutboundClient(allow_networks="169.254.0.0/16") as c,
+        pytest.raises(SourceRefused, match="cloud metadata"),
     ):
         c.get_bytes("http://169.254.169.254/latest/meta-data/")
 
@@ -122,8 +123,9 @@ def test_response_over_the_size_cap_fails_while_streaming(server):
 def test_too_large_download_leaves_no_temp_file(server, tmp_path, monkeypatch):
     monkeypatch.setattr(harvest_http.tempfile, "tempdir", str(tmp_path))
     server.static("/declared", b"y" * 5000)
-    with OutboundClient(allow_networks="127.0.0.0/8", max_bytes=4096) as c, pytest.raises(
-        SourceTooLarge
+    with (
+        OutboundClient(allow_networks="127.0.0.0/8", max_bytes=4096) as c,
+        pytest.raises(SourceTooLarge),
     ):
         c.stream_to_tempfile(server.url("/declared"))
     assert list(tmp_path.iterdir()) == []
@@ -144,9 +146,10 @@ def test_a_server_that_never_answers_times_out(server):
 
     server.route("/hang", hang)
     started = time.monotonic()
-    with OutboundClient(allow_networks="127.0.0.0/8", timeout=0.3) as c, pytest.raises(
-        SourceUnavailable, match="timed out"
-    ) as exc:
+    with (
+        OutboundClient(allow_networks="127.0.0.0/8", timeout=0.3) as c,
+        pytest.raises(SourceUnavailable, match="timed out") as exc,
+    ):
         c.get_bytes(server.url("/hang"))
     assert time.monotonic() - started < 3
     assert exc.value.retryable
@@ -165,8 +168,10 @@ def test_a_server_trickling_bytes_hits_the_total_deadline(server):
 
     server.route("/slow", trickle)
     started = time.monotonic()
-    with OutboundClient(allow_networks="127.0.0.0/8", timeout=1.0, total_timeout=0.6) as c, \
-            pytest.raises(SourceUnavailable, match="total time limit"):
+    with (
+        OutboundClient(allow_networks="127.0.0.0/8", timeout=1.0, total_timeout=0.6) as c,
+        pytest.raises(SourceUnavailable, match="total time limit"),
+    ):
         c.get_bytes(server.url("/slow"))
     assert time.monotonic() - started < 3
 
@@ -176,7 +181,8 @@ def test_http_errors_say_whether_to_retry(server, client):
     server.static("/down", b"", status=503)
     with pytest.raises(SourceUnavailable, match="HTTP 404") as gone:
         client.get_bytes(server.url("/gone"))
-    assert not gone.value.retryable and gone.value.status_code == 404
+    assert not gone.value.retryable
+    assert gone.value.status_code == 404
     with pytest.raises(SourceUnavailable, match="HTTP 503") as down:
         client.get_bytes(server.url("/down"))
     assert down.value.retryable
@@ -197,14 +203,17 @@ def test_connection_refused_is_unavailable(client):
         client.get_bytes(f"http://127.0.0.1:{port}/")
 
 
-SECRET = "s3cret-Pa55word"  # noqa: S105 - a fake secret to look for in messages
-TOKEN = "tok-9f8e7d6c5b4a"  # noqa: S105
+SECRET = "s3cret-Pa55word"
+TOKEN = "tok-9f8e7d6c5b4a"
 
 
 @pytest.mark.parametrize(
     "credentials",
-    [{"username": "harvester", "password": SECRET}, {"token": TOKEN},
-     {"headers": {"X-Api-Key": SECRET}}],
+    [
+        {"username": "harvester", "password": SECRET},
+        {"token": TOKEN},
+        {"headers": {"X-Api-Key": SECRET}},
+    ],
 )
 def test_credentials_are_sent_but_never_appear_in_errors_or_repr(server, credentials):
     server.static("/private", b"", status=500)
@@ -223,11 +232,13 @@ def test_credentials_are_sent_but_never_appear_in_errors_or_repr(server, credent
 def test_userinfo_in_the_url_is_used_and_redacted(server):
     server.static("/private", b"", status=401)
     url = f"http://harvester:{SECRET}@127.0.0.1:{server.port}/private?api_key={TOKEN}"
-    with OutboundClient(allow_networks="127.0.0.0/8") as c, pytest.raises(
-        SourceUnavailable, match="HTTP 401"
-    ) as exc:
+    with (
+        OutboundClient(allow_networks="127.0.0.0/8") as c,
+        pytest.raises(SourceUnavailable, match="HTTP 401") as exc,
+    ):
         c.get_bytes(url)
-    assert SECRET not in str(exc.value) and TOKEN not in str(exc.value)
+    assert SECRET not in str(exc.value)
+    assert TOKEN not in str(exc.value)
     assert "api_key=***" in str(exc.value)
     assert server.requests[-1][1].get("Authorization", "").startswith("Basic ")
 

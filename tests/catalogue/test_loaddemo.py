@@ -1,0 +1,40 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from catalogue.models import Dataset, Distribution, Membership, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loaddemo_loads_real_datasets_over_several_organisations_and_is_rerunnable():
+    call_command("loaddemo", allow_demo_users=True)
+    counts = (
+        Dataset.objects.count(),
+        Distribution.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    )
+    assert counts[0] >= 150
+    assert counts[2] >= 4
+    assert Dataset.objects.filter(publisher__slug="office-of-personnel-management").count() == 134
+    assert Dataset.objects.filter(publisher__slug="federal-communications-commission").count() == 59
+    call_command("loaddemo", allow_demo_users=True)
+    assert (
+        Dataset.objects.count(),
+        Distribution.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    ) == counts
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert {"admin", "publisher", "officer", "orgadmin", "analyst"} <= set(users)
+    assert users["admin"].is_superuser
+    assert users["publisher"].check_password("demo-password")
+    assert Membership.objects.filter(user=users["officer"], role="governance_officer").exists()
+
+
+def test_loaddemo_refuses_demo_users_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="known password"):
+        call_command("loaddemo")
+    assert Dataset.objects.count() == 0
