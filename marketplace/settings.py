@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARKETPLACE_VAR_DIR", BASE_DIR / "var"))
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "governance.middleware.RequestIdMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -188,6 +190,19 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Access already ends at a grant's end (visibility checks it); this records the expiry.
+    # https://crontab.guru/#*/5_*_*_*_*
+    "governance-expire-grants": {
+        "task": "governance.tasks.grant_expire_due_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # https://crontab.guru/#15_*_*_*_*
+    "governance-notify-expiring-grants": {
+        "task": "governance.tasks.grant_notify_expiring_task",
+        "schedule": crontab(minute="15"),
+    },
+}
 
 # A shared cache (locks, throttles) across web and worker processes. Keep it on its own Redis
 # database: clearing the cache must never flush the broker's queues.
@@ -205,6 +220,11 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "data-marketplace@localhost")
+
+# Governance: days a request may wait for a decision before the queue flags it, and days
+# before a grant ends that its holder is told.
+GOVERNANCE_SLA_DAYS = int(os.environ.get("GOVERNANCE_SLA_DAYS", "10"))
+GOVERNANCE_EXPIRY_NOTICE_DAYS = int(os.environ.get("GOVERNANCE_EXPIRY_NOTICE_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -6,12 +6,17 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
 from catalogue.api import views as catalogue_api
+from governance.api import views as governance_api
 
 router = DefaultRouter()
 router.register("datasets", catalogue_api.DatasetViewSet, basename="dataset")
 router.register("organisations", catalogue_api.OrganisationViewSet, basename="organisation")
 router.register("themes", catalogue_api.ThemeViewSet, basename="theme")
 router.register("licences", catalogue_api.LicenceViewSet, basename="licence")
+router.register("access-requests", governance_api.AccessRequestViewSet, basename="access-request")
+router.register("grants", governance_api.GrantViewSet, basename="grant")
+router.register("audit-events", governance_api.AuditEventViewSet, basename="audit-event")
+router.register("register", governance_api.RegisterViewSet, basename="register")
 
 membership_list = catalogue_api.MembershipViewSet.as_view({"get": "list", "post": "create"})
 membership_detail = catalogue_api.MembershipViewSet.as_view({"delete": "destroy"})
@@ -38,5 +43,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("governance.urls")),
     path("", include("catalogue.urls")),
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Now
 
 from catalogue import vocabularies as v
 
@@ -42,8 +43,16 @@ class DatasetQuerySet(models.QuerySet):
 
     @staticmethod
     def _granted_to(user: AbstractBaseUser) -> Q:
-        """Datasets the user holds an active access grant for (never matches until grants exist)."""
-        return Q(pk__in=[])
+        """Datasets the user holds an access grant for that is active and not past its end.
+
+        A subquery over the `grants` relation (governance.Grant), so rows are never duplicated
+        and catalogue needs no import of governance.
+        """
+        return Q(
+            pk__in=Dataset.objects.filter(
+                grants__user=user, grants__status="active", grants__end__gt=Now()
+            ).values("pk")
+        )
 
     def published(self) -> "DatasetQuerySet":
         return self.filter(status=v.DatasetStatus.PUBLISHED)
