@@ -52,7 +52,7 @@ class AccessRequestViewSet(
         # Only datasets the requester may see can be asked for; others look like no dataset.
         dataset = dataset_lookup(user=request.user, key=answers.pop("dataset"))
         if dataset is None:
-            raise ValidationError({"dataset": "No dataset with that id."})
+            raise ValidationError({"dataset": ["No dataset with that id."]})
         organisation = answers.pop("requesting_organisation", None)
         access_request = services.access_request_create(
             requester=request.user,

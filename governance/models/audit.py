@@ -4,6 +4,16 @@ from django.db import models
 from governance.vocabularies import AuditVerb
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk changes are refused too; the database trigger is the last line, not the only one."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only; they cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only; they cannot be deleted.")
+
+
 class AuditEvent(models.Model):
     """One line of the append-only governance log.
 
@@ -31,6 +41,8 @@ class AuditEvent(models.Model):
     comment = models.TextField(blank=True)
     rule = models.CharField(max_length=100, blank=True)  # the governance rule that decided
     request_id = models.CharField(max_length=64, blank=True)  # the HTTP request, for tracing
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

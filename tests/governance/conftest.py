@@ -84,3 +84,14 @@ def request_in(world: World, status: str, dataset=None, **answers) -> AccessRequ
             actor=world.officer, access_request=request, reason="Say which years you need."
         )
     raise ValueError(status)
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process even when a broker is configured, so mail lands in the outbox."""
+    from marketplace.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
