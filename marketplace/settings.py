@@ -176,6 +176,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or "role"; name each vocabulary's enum after itself.
+    "ENUM_NAME_OVERRIDES": {
+        "AccessRequestStatusEnum": "governance.vocabularies.RequestStatus",
+        "GrantStatusEnum": "governance.vocabularies.GrantStatus",
+        "ApprovalStepStatusEnum": "governance.vocabularies.StepStatus",
+        "ApprovalStepRoleEnum": "governance.vocabularies.StepRole",
+        "DatasetStatusEnum": "catalogue.vocabularies.DatasetStatus",
+        "MembershipRoleEnum": "catalogue.vocabularies.Role",
+    },
 }
 API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30")))
 

@@ -10,4 +10,7 @@ def test_openapi_schema_and_docs_are_served(api_client):
     assert "/api/v1/datasets/" in paths
     assert "/api/v1/datasets/{id}/publish/" in paths
     assert "/api/v1/auth/token/" in paths
+    assert "/api/v1/access-requests/{id}/start-review/" in paths
+    assert "/api/v1/grants/{id}/revoke/" in paths
+    assert {"/api/v1/audit-events/", "/api/v1/register/"} <= set(paths)
     assert api_client.get("/api/docs/").status_code == 200

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from catalogue.models import Dataset, Distribution, Membership, Organisation
+from governance.models import AccessRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,9 @@ def test_loaddemo_loads_real_datasets_over_several_organisations_and_is_rerunnab
     assert users["admin"].is_superuser
     assert users["publisher"].check_password("demo-password")
     assert Membership.objects.filter(user=users["officer"], role="governance_officer").exists()
+    # The governance demo rides along: the analyst's requests, made once however often it runs.
+    statuses = AccessRequest.objects.filter(requester=users["analyst"]).values_list("status")
+    assert sorted(s for (s,) in statuses) == ["Accepted", "Returned", "Submitted"]
 
 
 def test_loaddemo_refuses_demo_users_outside_development(settings):

@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
@@ -68,6 +70,8 @@ class Command(BaseCommand):
         for filename, parse, owner in SOURCES:
             total += self._load(DEMO_DIR / filename, parse, owner)
         self._users()
+        if apps.is_installed("governance"):  # policies and requests; catalogue never imports it
+            call_command("loadgovernancedemo", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo catalogue ready: {total} datasets."))
         self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”), sign in at /accounts/login/:")
         for username, _, _, what in USERS:
