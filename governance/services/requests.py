@@ -102,6 +102,13 @@ def _requesting_organisation(
     return organisation
 
 
+def _require_visible(requester: AbstractBaseUser, dataset: Dataset) -> None:
+    """Only data whose metadata the requester may see can be asked for; anything else is
+    answered as if it did not exist, so a request never confirms a hidden dataset."""
+    if not Dataset.objects.visible_to(requester).filter(pk=dataset.pk).exists():
+        raise ValidationError({"dataset": "No dataset with that id."})
+
+
 def _clean_answers(data: dict) -> dict:
     unknown = set(data) - set(ANSWER_FIELDS)
     if unknown:
@@ -117,9 +124,10 @@ def access_request_create(
     requesting_organisation: Organisation | None = None,
     answers: dict | None = None,
 ) -> AccessRequest:
-    """Start a draft request. The caller must have found `dataset` through visible_to(requester)."""
+    """Start a draft request for a dataset the requester can see."""
     if not requester.is_authenticated:
         raise PermissionDenied("Sign in to request access to data.")
+    _require_visible(requester, dataset)
     policy = rules.resolve_policy(dataset)
     route = rules.check_route(policy)
     if not route.passed:
@@ -183,6 +191,7 @@ def access_request_submit(
     _require_requester(actor, access_request, "submit")
     _require_state(access_request, EDITABLE_STATUSES, "submitted")
     dataset = access_request.dataset
+    _require_visible(actor, dataset)
     policy = rules.resolve_policy(dataset)
     route = rules.check_route(policy)
     if not route.passed:

@@ -268,9 +268,9 @@ def test_other_organisations_cannot_open_or_decide_the_request(world):
 
 
 def test_grants_page_shows_holders_their_access_and_lets_officers_revoke(world):
-    world.dataset.metadata_visibility = "ORGANISATION"
-    world.dataset.save()
     request_in(world, "Accepted")
+    world.dataset.metadata_visibility = "ORGANISATION"  # narrowed after the request
+    world.dataset.save()
     grant = Grant.objects.get()
     holder = signed_in(world.requester)
     assert "Road casualties by junction" in holder.get("/grants/").content.decode()
@@ -310,3 +310,10 @@ def test_inbox_lists_messages_with_unread_count_and_marks_them_read(world):
     assert client.post("/inbox/read/").status_code == 302
     assert "0 unread" in client.get("/inbox/").content.decode()
     assert world.requester.notifications.unread().count() == 0
+
+
+def test_every_page_knows_the_unread_count_for_the_header(world):
+    request_in(world, "Returned")
+    response = signed_in(world.requester).get("/requests/")
+    assert str(response.context["inbox_unread"]) == "1"
+    assert Client().get("/register/").context["inbox_unread"] == 0

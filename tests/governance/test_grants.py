@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from catalogue.models import Dataset
 from governance import services, tasks
 from governance.models import AuditEvent, Grant
 from tests.conftest import client_for
@@ -65,10 +66,13 @@ SHOWN = {
 
 
 def grant_for(world, dataset) -> Grant:
-    # The private dataset cannot be found by the requester, so the request is made by the
-    # services directly, as an officer-invited request would be.
+    """Accept a request for `dataset`, which was visible to government when it was asked for;
+    the publisher has since narrowed it to the organisation."""
+    visibility = dataset.metadata_visibility
+    Dataset.objects.filter(pk=dataset.pk).update(metadata_visibility="GOVERNMENT")
     request_in(world, "Accepted", dataset=dataset)
-    return Grant.objects.get(dataset=dataset)
+    Dataset.objects.filter(pk=dataset.pk).update(metadata_visibility=visibility)
+    return Grant.objects.filter(dataset=dataset).latest("id")
 
 
 def test_grant_reveals_restricted_metadata_and_download_links(world, private):
@@ -97,7 +101,7 @@ def test_grant_does_not_reach_other_users_or_other_datasets(world, private):
 
 def test_two_grants_for_one_dataset_list_it_once(world, private):
     grant_for(world, private)
-    request_in(world, "Accepted", dataset=private)
+    grant_for(world, private)
     assert Grant.objects.filter(dataset=private).count() == 2
     assert what_requester_sees(world, private)["listed"] == 1
 

@@ -136,6 +136,21 @@ def test_allowed_organisations_and_email_domains_limit_who_may_ask(world):
     assert services.access_request_create(requester=world.requester, dataset=world.dataset)
 
 
+def test_hidden_dataset_cannot_be_requested_or_submitted(world):
+    request = request_in(world, "Draft")
+    world.dataset.metadata_visibility = "ORGANISATION"
+    world.dataset.save()
+    for attempt in [
+        lambda: services.access_request_create(requester=world.requester, dataset=world.dataset),
+        lambda: services.access_request_submit(actor=world.requester, access_request=request),
+    ]:
+        with pytest.raises(ValidationError, match="No dataset with that id"):
+            attempt()
+    assert AccessRequest.objects.count() == 1
+    request.refresh_from_db()
+    assert request.status == "Draft"
+
+
 def test_requesting_organisation_defaults_to_first_membership_and_must_be_the_users(world):
     request = services.access_request_create(requester=world.requester, dataset=world.dataset)
     assert request.requesting_organisation == world.org_b
