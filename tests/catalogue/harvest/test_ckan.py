@@ -18,7 +18,7 @@ BASE = "https://ckan.example"
 def _raw_packages(path):
     payload = json.loads(path.read_bytes())
     result = payload.get("result", payload)
-    return result["results"] if "results" in result else [result]
+    return result.get("results", [result])
 
 
 @pytest.mark.parametrize("path", sorted(CKAN.glob("*.json")), ids=lambda p: p.name)
