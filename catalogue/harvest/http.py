@@ -188,8 +188,13 @@ class Download:
 
 
 class OutboundClient:
-    """A guarded HTTP client. `credentials` is the source's config dict, e.g.
-    `{"username": u, "password": p}`, `{"token": t}` (bearer) or `{"headers": {...}}`."""
+    """A guarded HTTP client, one per harvest source.
+
+    `credentials` is the source's config dict, e.g. `{"username": u, "password": p}`,
+    `{"token": t}` (bearer) or `{"headers": {...}}`. They are sent only to one origin:
+    `credentials_origin` (a URL) if given, else the origin of the first URL fetched. Redirects
+    elsewhere and side fetches (a JSON-LD context on another host) go without them.
+    """
 
     def __init__(
         self,
@@ -202,8 +207,10 @@ class OutboundClient:
         credentials: Mapping[str, typing.Any] | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         per_host_delay: float = 0.0,
+        credentials_origin: str | None = None,
     ) -> None:
         self.allow = parse_networks(allow_networks)
+        self._cred_origin = _origin(credentials_origin) if credentials_origin else None
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.total_timeout = total_timeout
@@ -270,13 +277,15 @@ class OutboundClient:
     ) -> tuple[str, str, int]:
         deadline = time.monotonic() + self.total_timeout
         current = self._clean_url(url)
-        origin = _origin(current)
+        if self._cred_origin is None:
+            self._cred_origin = _origin(current)
         query = dict(params) if params else None
         try:
             for _hop in range(self.max_redirects + 1):
                 self._check_url(current)
                 self._be_polite(current)
-                headers = dict(self._auth_headers) if _origin(current) == origin else {}
+                same = _origin(current) == self._cred_origin
+                headers = dict(self._auth_headers) if same else {}
                 request = self._client.build_request(
                     "GET", current, params=query, headers=headers,
                     timeout=self._timeout(deadline),

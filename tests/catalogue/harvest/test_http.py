@@ -197,6 +197,7 @@ def test_connection_refused_is_unavailable(client):
         client.get_bytes(f"http://127.0.0.1:{port}/")
 
 
+LOOPBACK = "127.0.0.0/8,::1/128"  # "localhost" may also resolve to ::1
 SECRET = "s3cret-Pa55word"  # noqa: S105 - a fake secret to look for in messages
 TOKEN = "tok-9f8e7d6c5b4a"  # noqa: S105
 
@@ -236,7 +237,7 @@ def test_credentials_are_not_forwarded_to_another_origin_on_redirect(server):
     other = f"http://localhost:{server.port}/landing"
     server.redirect("/start", other)
     server.static("/landing", b"{}")
-    with OutboundClient(allow_networks="127.0.0.0/8", credentials={"token": TOKEN}) as c:
+    with OutboundClient(allow_networks=LOOPBACK, credentials={"token": TOKEN}) as c:
         c.get_json(server.url("/start"))
     first, second = server.requests
     assert first[1].get("Authorization") == f"Bearer {TOKEN}"
@@ -251,3 +252,22 @@ def test_address_rules_and_redaction_helpers():
     assert address_block_reason(ipaddress.ip_address("10.1.2.3"), allow) is None
     assert address_block_reason(ipaddress.ip_address("10.2.0.1"), allow) is not None
     assert redact_url("https://u:p@host/x?token=abc&q=1") == "https://host/x?token=***&q=1"
+
+
+def test_credentials_stay_with_the_source_origin_on_side_fetches(server):
+    server.static("/feed", b"{}")
+    server.static("/context", b"{}")
+    with OutboundClient(allow_networks=LOOPBACK, credentials={"token": TOKEN}) as c:
+        c.get_json(server.url("/feed"))
+        c.get_json(f"http://localhost:{server.port}/context")  # e.g. a JSON-LD @context
+    assert server.requests[0][1].get("Authorization") == f"Bearer {TOKEN}"
+    assert "Authorization" not in server.requests[1][1]
+
+
+def test_per_host_delay_spaces_out_requests(server):
+    server.static("/a", b"{}")
+    with OutboundClient(allow_networks="127.0.0.0/8", per_host_delay=0.2) as c:
+        started = time.monotonic()
+        c.get_json(server.url("/a"))
+        c.get_json(server.url("/a"))
+    assert time.monotonic() - started >= 0.2
