@@ -38,6 +38,7 @@ from .common import (
     strip_mailto,
 )
 from .errors import SourceMalformed
+from .http import OutboundClient
 from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordError
 
 Source = str | Path | IO[bytes]
@@ -120,6 +121,34 @@ def parse_datajson(
                 raise SourceMalformed(f"data.json is not valid JSON: {exc}") from None
             if not has_key:
                 raise SourceMalformed("data.json has no 'dataset' array")
+
+
+class DatajsonHarvest:
+    """Fetch a data.json to a temporary file, check it whole, then stream its records.
+
+    The structural check runs before the first record is yielded, so a truncated or invalid
+    download fails the run up front instead of after a partial import. `complete` is True once
+    every record was yielded (the service may then withdraw what the source no longer lists).
+    """
+
+    def __init__(self, client: OutboundClient, url: str, *, validate_first: bool = True) -> None:
+        self.client = client
+        self.url = url
+        self.validate_first = validate_first
+        self.expected_count: int | None = None
+        self.complete = False
+        self.warnings: list[str] = []
+
+    def __iter__(self) -> Iterator[DatasetRecord | RecordError]:
+        with self.client.stream_to_tempfile(self.url, suffix=".json") as download:
+            if self.validate_first:
+                self.expected_count = check_datajson(download.path)
+            yield from parse_datajson(download.path, base_url=self.url)
+        self.complete = True
+
+
+def harvest_datajson(client: OutboundClient, url: str) -> DatajsonHarvest:
+    return DatajsonHarvest(client, url)
 
 
 def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecord | RecordError:
