@@ -149,21 +149,23 @@ def resolve_checked(host: str, port: int, allow: tuple[IPNetwork, ...]) -> list[
     for ip in addresses:
         reason = address_block_reason(ip, allow)
         if reason:
-            raise SourceRefused(
-                f"refused to connect to {host!r} ({ip}): {reason}; allow-list its network in "
-                "OUTBOUND_ALLOW_NETWORKS if this source is trusted"
+            hint = "" if "metadata" in reason else (
+                "; allow-list its network in OUTBOUND_ALLOW_NETWORKS if this source is trusted"
             )
+            raise SourceRefused(f"refused to connect to {host!r} ({ip}): {reason}{hint}")
     return addresses
 
 
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, allow: tuple[IPNetwork, ...]) -> None:
         super().__init__(trust_env=False, retries=0)
-        # httpx has no public hook for a network backend; swap the pool it built for one
-        # that uses ours (same TLS context, so certificates are still verified).
-        ssl_context = self._pool._ssl_context  # type: ignore[union-attr]
+        # httpx (0.28) has no public hook for a network backend, so the pool it built is
+        # replaced by one using ours. TLS still verifies the certificate against the URL's
+        # host name: only the TCP connect address is ours. No proxies (trust_env=False).
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context, network_backend=_GuardedBackend(allow), retries=0
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=_GuardedBackend(allow),
+            retries=0,
         )
 
 
