@@ -123,7 +123,8 @@ def _resolve_context(value: Any, loader: ContextLoader | None, depth: int) -> An
     if isinstance(value, dict):
         if "@import" in value:
             raise SourceMalformed("JSON-LD @context @import is not supported")
-        return value
+        # term definitions may carry their own (scoped) @context, remote ones included
+        return _inline_contexts(value, loader, depth + 1)
     return value
 
 

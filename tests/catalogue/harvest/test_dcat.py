@@ -220,6 +220,11 @@ def test_remote_jsonld_context_is_not_fetched_behind_our_back():
                         "dataset": []})
     with pytest.raises(SourceMalformed, match="remote @context"):
         parse_dcat(doc, content_type="application/ld+json")
+    scoped = orjson.dumps({"@context": {"ds": {"@id": "http://www.w3.org/ns/dcat#dataset",
+                                               "@context": "http://10.0.0.1/scoped.jsonld"}},
+                           "ds": []})
+    with pytest.raises(SourceMalformed, match="remote @context"):
+        parse_dcat(scoped, content_type="application/ld+json")
 
 
 # -- paging and harvesting over HTTP -------------------------------------------------------
