@@ -271,3 +271,28 @@ def test_per_host_delay_spaces_out_requests(server):
         c.get_json(server.url("/a"))
         c.get_json(server.url("/a"))
     assert time.monotonic() - started >= 0.2
+
+
+def test_tls_certificates_are_still_verified(server, tmp_path):
+    """Our network backend replaces httpx's pool; certificate checks must survive that."""
+    import shutil
+    import ssl
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl CLI not available to make a self-signed certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments, test only
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    server.static("/secure", b"{}")
+    with OutboundClient(allow_networks="127.0.0.0/8", timeout=2) as c, pytest.raises(
+        SourceUnavailable, match="CERTIFICATE_VERIFY_FAILED"
+    ):
+        c.get_json(f"https://127.0.0.1:{server.port}/secure")
