@@ -300,7 +300,8 @@ class OutboundClient:
                             raise SourceMalformed(
                                 f"{redact_url(current)} redirected without a Location"
                             )
-                        current = self._clean_url(urljoin(str(response.url), location))
+                        target = urljoin(str(response.url), location)
+                        current = self._clean_url(target, adopt_userinfo=False)
                         query = None  # already part of the URL that redirected
                         continue
                     self._check_status(response)
@@ -354,13 +355,14 @@ class OutboundClient:
         t = min(self.timeout, left)
         return httpx.Timeout(connect=t, read=t, write=t, pool=t)
 
-    def _clean_url(self, url: str) -> str:
-        """Move userinfo into credentials (so it is redacted like them) and drop it."""
+    def _clean_url(self, url: str, *, adopt_userinfo: bool = True) -> str:
+        """Move userinfo into credentials (so it is redacted like them) and drop it.
+        Userinfo in a redirect target is dropped, never adopted."""
         parts = urlsplit(url)
         if "@" in parts.netloc:
             userinfo, _, hostport = parts.netloc.rpartition("@")
             user, _, password = userinfo.partition(":")
-            if user and not self._auth_headers:
+            if adopt_userinfo and user and not self._auth_headers:
                 headers, secrets = _auth_from_config({"username": user, "password": password})
                 self._auth_headers.update(headers)
                 self._secrets.extend(secrets)
