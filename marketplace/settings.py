@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARKETPLACE_VAR_DIR", BASE_DIR / "var"))
@@ -200,6 +201,20 @@ CACHES = {
 
 # Outbound HTTP (harvesting) refuses private, loopback and link-local networks unless listed here.
 OUTBOUND_ALLOW_NETWORKS = env_list("OUTBOUND_ALLOW_NETWORKS")
+
+# Link checks of distributions: how often, how patiently, how politely (seconds between two
+# requests to one host).
+LINK_CHECK_EVERY_DAYS = int(os.environ.get("LINK_CHECK_EVERY_DAYS", "7"))
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
+LINK_CHECK_HOST_DELAY = float(os.environ.get("LINK_CHECK_HOST_DELAY", "1"))
+
+CELERY_BEAT_SCHEDULE = {
+    # Every hour at :15, the links most overdue for a check (https://crontab.guru/#15_*_*_*_*).
+    "links-check-due": {
+        "task": "catalogue.tasks.links_check_due_task",
+        "schedule": crontab(minute=15),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
