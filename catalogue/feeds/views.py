@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -128,6 +129,7 @@ def _ckan_error(message: str, kind: str, status: int) -> Response:
     )
 
 
+@extend_schema(exclude=True)  # CKAN's own shapes, documented in docs/api.md
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def ckan_package_search(request: Request) -> Response:
@@ -172,6 +174,7 @@ def ckan_package_search(request: Request) -> Response:
     )
 
 
+@extend_schema(exclude=True)  # CKAN's own shapes, documented in docs/api.md
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def ckan_package_show(request: Request) -> Response:
@@ -184,12 +187,14 @@ def ckan_package_show(request: Request) -> Response:
     return _ckan(ckan_package(dataset))
 
 
+@extend_schema(exclude=True)  # CKAN's own shapes, documented in docs/api.md
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def ckan_package_list(request: Request) -> Response:
     return _ckan(list(_published(request).order_by("slug").values_list("slug", flat=True)))
 
 
+@extend_schema(exclude=True)  # CKAN's own shapes, documented in docs/api.md
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def ckan_organization_list(request: Request) -> Response:
