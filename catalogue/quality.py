@@ -3,7 +3,8 @@
 Weights follow the MQA methodology (findability, accessibility, interoperability, reusability,
 contextuality). Distribution-level indicators are scored on the best distribution. Indicators
 that need a network check (URL status codes) only score once a link check has recorded a
-success for that distribution; until then they earn nothing, so no score is claimed unverified.
+success for that distribution (`link_ok`); until then they earn nothing, so no score is claimed
+unverified.
 """
 
 from dataclasses import dataclass
@@ -253,3 +254,20 @@ def assess(data: dict, known_licences: set[str]) -> tuple[int, str, list[Check]]
 def improvements(checks: list[Check]) -> list[Check]:
     """Failed checks, the ones worth most points first."""
     return sorted((c for c in checks if not c.passed), key=lambda c: -c.points)
+
+
+# Days between updates each Dublin Core frequency promises; continuous/irregular promise none.
+FREQUENCY_DAYS = {
+    "daily": 1, "threeTimesAWeek": 3, "semiweekly": 4, "weekly": 7, "threeTimesAMonth": 11,
+    "biweekly": 14, "semimonthly": 16, "monthly": 31, "bimonthly": 62, "quarterly": 92,
+    "threeTimesAYear": 122, "semiannual": 183, "annual": 366, "biennial": 731, "triennial": 1096,
+}  # fmt: skip
+GRACE = 1.5  # a record is stale once it is half a period late
+
+
+def is_stale(update_frequency: str, last_modified, now) -> bool:
+    """Whether data promised at `update_frequency` is overdue, given when it last changed."""
+    days = FREQUENCY_DAYS.get(update_frequency)
+    if days is None or last_modified is None:
+        return False
+    return (now - last_modified).days > days * GRACE

@@ -5,11 +5,13 @@ import uuid
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch
 
+from catalogue import quality
 from catalogue.models import (
     ContactPoint,
     Dataset,
     DatasetQuerySet,
     Distribution,
+    Licence,
     Membership,
     Organisation,
 )
@@ -43,3 +45,19 @@ def organisation_members(*, organisation: Organisation):
     return Membership.objects.filter(organisation=organisation).select_related(
         "user", "organisation"
     )
+
+
+QUALITY_FIELDS = [
+    "title", "description", "keyword", "spatial", "temporal_start", "temporal_end", "licence",
+    "access_rights", "issued", "modified",
+]  # fmt: skip
+
+
+def dataset_assessment(*, dataset: Dataset) -> tuple[int, str, list[quality.Check]]:
+    """The dataset's metadata quality score, rating and every check, as stored now."""
+    data = {field: getattr(dataset, field) for field in QUALITY_FIELDS}
+    data["publisher"] = dataset.publisher_id
+    data["theme"] = list(dataset.theme.values_list("pk", flat=True))
+    data["contact_point"] = list(dataset.contact_points.values("email"))
+    data["distribution"] = list(dataset.distributions.values())
+    return quality.assess(data, set(Licence.objects.values_list("uri", flat=True)))

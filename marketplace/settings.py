@@ -148,6 +148,8 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -179,12 +181,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a "status" or "role"; name each vocabulary's enum after itself.
     "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "catalogue.vocabularies.Role",
+        "ContactPointRoleEnum": "catalogue.models.datasets.ContactPoint.Role",
+        "DatasetStatusEnum": "catalogue.vocabularies.DatasetStatus",
         "AccessRequestStatusEnum": "governance.vocabularies.RequestStatus",
         "GrantStatusEnum": "governance.vocabularies.GrantStatus",
         "ApprovalStepStatusEnum": "governance.vocabularies.StepStatus",
         "ApprovalStepRoleEnum": "governance.vocabularies.StepRole",
-        "DatasetStatusEnum": "catalogue.vocabularies.DatasetStatus",
-        "MembershipRoleEnum": "catalogue.vocabularies.Role",
     },
 }
 API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30")))
@@ -225,6 +228,20 @@ CACHES = {
 
 # Outbound HTTP (harvesting) refuses private, loopback and link-local networks unless listed here.
 OUTBOUND_ALLOW_NETWORKS = env_list("OUTBOUND_ALLOW_NETWORKS")
+
+# Link checks of distributions: how often, how patiently, how politely (seconds between two
+# requests to one host).
+LINK_CHECK_EVERY_DAYS = int(os.environ.get("LINK_CHECK_EVERY_DAYS", "7"))
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
+LINK_CHECK_HOST_DELAY = float(os.environ.get("LINK_CHECK_HOST_DELAY", "1"))
+
+CELERY_BEAT_SCHEDULE = {
+    # Every hour at :15, the links most overdue for a check (https://crontab.guru/#15_*_*_*_*).
+    "links-check-due": {
+        "task": "catalogue.tasks.links_check_due_task",
+        "schedule": crontab(minute=15),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

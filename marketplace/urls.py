@@ -43,6 +43,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("publish/", include("catalogue.publishing.urls")),
     path("", include("governance.urls")),
+    path("", include("catalogue.feeds.urls")),
     path("", include("catalogue.urls")),
 ]

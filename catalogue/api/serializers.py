@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -29,7 +30,7 @@ class OrganisationRefSerializer(serializers.ModelSerializer):
 class DistributionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Distribution
-        fields = DISTRIBUTION_FIELDS
+        fields = [*DISTRIBUTION_FIELDS, "link_ok", "link_checked_at", "detected_format"]
 
     def to_representation(self, instance: Distribution) -> dict:
         data = super().to_representation(instance)
@@ -61,6 +62,7 @@ class DatasetSerializer(serializers.ModelSerializer):
     quality = serializers.SerializerMethodField()
     source = serializers.SerializerMethodField()
     downloads_visible = serializers.SerializerMethodField()
+    stale = serializers.SerializerMethodField()
     serves_dataset = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -72,7 +74,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "update_frequency", "issued", "modified", "version", "spatial", "temporal_start",
             "temporal_end", "status", "metadata_visibility", "landing_page", "distribution",
             "endpoint_url", "endpoint_description", "serves_dataset", "service_status",
-            "service_type", "quality", "source", "downloads_visible", "metadata_created",
+            "service_type", "quality", "source", "downloads_visible", "stale", "metadata_created",
             "metadata_modified",
         ]  # fmt: skip
         read_only_fields = fields
@@ -93,6 +95,10 @@ class DatasetSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_source(self, obj: Dataset) -> dict | None:
         return None
+
+    def get_stale(self, obj: Dataset) -> bool:
+        """Overdue against its own update frequency (half a period late)."""
+        return quality.is_stale(obj.update_frequency, obj.modified, timezone.now())
 
     def get_downloads_visible(self, obj: Dataset) -> bool:
         return self._downloads_visible(obj)

@@ -146,6 +146,8 @@ class MembershipViewSet(
         return get_object_or_404(Organisation, slug=self.kwargs["organisation_slug"])
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no organisation
+            return Membership.objects.none()
         organisation = self.get_organisation()
         if not is_member(self.request.user, organisation):
             raise PermissionDenied(f"Only members of {organisation.title} can see its members.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,10 @@ class CkanHarvest:
 
     def __iter__(self) -> Iterator[DatasetRecord | RecordError]:
         url = f"{self.base_url}/api/3/action/package_search"
-        ids: set[str] = set()
+        # Duplicates come from rows shifting between requests, so they sit at page edges:
+        # remembering the last two pages catches them without an id set that grows with the
+        # catalogue (the upsert is idempotent for anything that slips through).
+        recent: deque[set[str]] = deque(maxlen=2)
         start = 0
         consistent = True
         for _page in range(self.max_pages):
@@ -148,18 +152,20 @@ class CkanHarvest:
             if not packages:
                 break
             new = 0
+            page_ids: set[str] = set()
             for package in packages:
                 key = (
                     str(package.get("id") or package.get("name"))
                     if isinstance(package, dict)
                     else ""
                 )
-                if key and key in ids:
+                if key and (key in page_ids or any(key in ids for ids in recent)):
                     continue
-                ids.add(key)
+                page_ids.add(key)
                 new += 1
                 self.seen += 1
                 yield parse_package(package, base_url=self.base_url)
+            recent.append(page_ids)
             if new == 0:
                 consistent = False
                 self.warnings.append(f"page at start={start} had nothing new; stopped paging")

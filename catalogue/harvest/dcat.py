@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,8 @@ def _resolve_context(value: Any, loader: ContextLoader | None, depth: int) -> An
     if isinstance(value, dict):
         if "@import" in value:
             raise SourceMalformed("JSON-LD @context @import is not supported")
-        return value
+        # term definitions may carry their own (scoped) @context, remote ones included
+        return _inline_contexts(value, loader, depth + 1)
     return value
 
 
@@ -254,7 +256,7 @@ class DcatHarvest:
         url: str | None = self.url
         params = self.params
         visited: set[str] = set()
-        seen_ids: set[str] = set()
+        recent: deque[set[str]] = deque(maxlen=2)  # as in ckan.py: duplicates sit at page edges
         while url:
             if url in visited:
                 self.warnings.append(f"paging loops back to {redact_url(url)}; stopped")
@@ -273,12 +275,14 @@ class DcatHarvest:
                 context_loader=self._load_context,
             )
             self.pages += 1
+            page_ids: set[str] = set()
             for record in records_from_graph(graph):
                 key = record.source_identifier
-                if key in seen_ids:  # the same dataset on two pages: keep the first
+                if any(key in ids for ids in recent):  # already given on a previous page
                     continue
-                seen_ids.add(key)
+                page_ids.add(key)
                 yield record
+            recent.append(page_ids)
             url, params = next_page(graph, url), None
         # An incremental listing never justifies withdrawing what it did not mention.
         self.complete = not self.incremental

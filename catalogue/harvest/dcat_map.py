@@ -127,8 +127,11 @@ def dataset_hash(g: Graph, node: Node) -> str:
 def records_from_graph(g: Graph) -> Iterator[DatasetRecord | RecordError]:
     nodes = {(s, "Dataset") for s in g.subjects(RDF.type, DCAT.Dataset)}
     nodes |= {(s, "DataService") for s in g.subjects(RDF.type, DCAT.DataService)}
-    for node, kind in sorted(nodes, key=lambda n: (n[1], str(n[0]))):
-        yield map_dataset(g, node, kind)
+    # Ordered by what the records are called, not by node labels: blank-node labels differ
+    # from one parse to the next, and a stable order keeps runs and tests reproducible.
+    mapped = [(kind, map_dataset(g, node, kind)) for node, kind in nodes]
+    for _kind, record in sorted(mapped, key=lambda m: (m[0], m[1].source_identifier)):
+        yield record
 
 
 def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | RecordError:
@@ -308,7 +311,7 @@ def _distribution(g: Graph, node: Node, warnings: list[str]) -> DistributionReco
     media = _value(g, node, DCAT.mediaType, DCTERMS.mediaType)
     if "/media-types/" in media:  # IANA URI -> "text/csv"
         media = media.split("/media-types/", 1)[1]
-    fmt = _value(g, node, DCTERMS.format)
+    fmt = _value(g, node, DCTERMS["format"])
     if fmt.startswith("http") and "/file-type/" in fmt:  # EU file-type URI -> "CSV"
         fmt = fmt.rsplit("/", 1)[-1]
     size_text = _value(g, node, DCAT.byteSize)

@@ -147,21 +147,27 @@ def resolve_checked(host: str, port: int, allow: tuple[IPNetwork, ...]) -> list[
     for ip in addresses:
         reason = address_block_reason(ip, allow)
         if reason:
-            raise SourceRefused(
-                f"refused to connect to {host!r} ({ip}): {reason}; allow-list its network in "
-                "OUTBOUND_ALLOW_NETWORKS if this source is trusted"
+            hint = (
+                ""
+                if "metadata" in reason
+                else (
+                    "; allow-list its network in OUTBOUND_ALLOW_NETWORKS if this source is trusted"
+                )
             )
+            raise SourceRefused(f"refused to connect to {host!r} ({ip}): {reason}{hint}")
     return addresses
 
 
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, allow: tuple[IPNetwork, ...]) -> None:
         super().__init__(trust_env=False, retries=0)
-        # httpx has no public hook for a network backend; swap the pool it built for one
-        # that uses ours (same TLS context, so certificates are still verified).
-        ssl_context = self._pool._ssl_context  # type: ignore[union-attr]
+        # httpx (0.28) has no public hook for a network backend, so the pool it built is
+        # replaced by one using ours. TLS still verifies the certificate against the URL's
+        # host name: only the TCP connect address is ours. No proxies (trust_env=False).
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context, network_backend=_GuardedBackend(allow), retries=0
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=_GuardedBackend(allow),
+            retries=0,
         )
 
 
@@ -186,8 +192,13 @@ class Download:
 
 
 class OutboundClient:
-    """A guarded HTTP client. `credentials` is the source's config dict, e.g.
-    `{"username": u, "password": p}`, `{"token": t}` (bearer) or `{"headers": {...}}`."""
+    """A guarded HTTP client, one per harvest source.
+
+    `credentials` is the source's config dict, e.g. `{"username": u, "password": p}`,
+    `{"token": t}` (bearer) or `{"headers": {...}}`. They are sent only to one origin:
+    `credentials_origin` (a URL) if given, else the origin of the first URL fetched. Redirects
+    elsewhere and side fetches (a JSON-LD context on another host) go without them.
+    """
 
     def __init__(
         self,
@@ -200,8 +211,10 @@ class OutboundClient:
         credentials: Mapping[str, typing.Any] | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         per_host_delay: float = 0.0,
+        credentials_origin: str | None = None,
     ) -> None:
         self.allow = parse_networks(allow_networks)
+        self._cred_origin = _origin(credentials_origin) if credentials_origin else None
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.total_timeout = total_timeout
@@ -268,13 +281,15 @@ class OutboundClient:
     ) -> tuple[str, str, int]:
         deadline = time.monotonic() + self.total_timeout
         current = self._clean_url(url)
-        origin = _origin(current)
+        if self._cred_origin is None:
+            self._cred_origin = _origin(current)
         query = dict(params) if params else None
         try:
             for _hop in range(self.max_redirects + 1):
                 self._check_url(current)
                 self._be_polite(current)
-                headers = dict(self._auth_headers) if _origin(current) == origin else {}
+                same = _origin(current) == self._cred_origin
+                headers = dict(self._auth_headers) if same else {}
                 request = self._client.build_request(
                     "GET",
                     current,
@@ -290,7 +305,8 @@ class OutboundClient:
                             raise SourceMalformed(
                                 f"{redact_url(current)} redirected without a Location"
                             )
-                        current = self._clean_url(urljoin(str(response.url), location))
+                        target = urljoin(str(response.url), location)
+                        current = self._clean_url(target, adopt_userinfo=False)
                         query = None  # already part of the URL that redirected
                         continue
                     self._check_status(response)
@@ -344,13 +360,14 @@ class OutboundClient:
         t = min(self.timeout, left)
         return httpx.Timeout(connect=t, read=t, write=t, pool=t)
 
-    def _clean_url(self, url: str) -> str:
-        """Move userinfo into credentials (so it is redacted like them) and drop it."""
+    def _clean_url(self, url: str, *, adopt_userinfo: bool = True) -> str:
+        """Move userinfo into credentials (so it is redacted like them) and drop it.
+        Userinfo in a redirect target is dropped, never adopted."""
         parts = urlsplit(url)
         if "@" in parts.netloc:
             userinfo, _, hostport = parts.netloc.rpartition("@")
             user, _, password = userinfo.partition(":")
-            if user and not self._auth_headers:
+            if adopt_userinfo and user and not self._auth_headers:
                 headers, secrets = _auth_from_config({"username": user, "password": password})
                 self._auth_headers.update(headers)
                 self._secrets.extend(secrets)

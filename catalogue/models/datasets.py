@@ -175,6 +175,12 @@ class Distribution(models.Model):
     checksum = models.CharField(max_length=200, blank=True)
     licence = models.CharField(max_length=500, blank=True)
     conforms_to = models.CharField(max_length=1000, blank=True)
+    # Link check (catalogue/services/validation.py): None until checked.
+    link_ok = models.BooleanField(null=True, blank=True)
+    link_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    link_error = models.CharField(max_length=500, blank=True)
+    link_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    detected_format = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from catalogue import quality
 from catalogue.errors import TransitionError
-from catalogue.models import ContactPoint, Dataset, Distribution, Licence, Organisation
+from catalogue.models import ContactPoint, Dataset, Distribution, Organisation
 from catalogue.permissions import require_role
+from catalogue.selectors import dataset_assessment
 from catalogue.signals import dataset_transitioned
 from catalogue.vocabularies import DatasetStatus, Role
 
@@ -64,13 +64,7 @@ def _set_relations(dataset: Dataset, data: dict) -> None:
 
 
 def dataset_refresh_quality(*, dataset: Dataset) -> Dataset:
-    data = {f: getattr(dataset, f) for f in SCALAR_FIELDS}
-    data["publisher"] = dataset.publisher_id
-    data["theme"] = list(dataset.theme.values_list("pk", flat=True))
-    data["contact_point"] = list(dataset.contact_points.values("email"))
-    data["distribution"] = list(dataset.distributions.values())
-    known = set(Licence.objects.values_list("uri", flat=True))
-    score, rating, _ = quality.assess(data, known)
+    score, rating, _ = dataset_assessment(dataset=dataset)
     if (score, rating) != (dataset.quality_score, dataset.quality_rating):
         Dataset.objects.filter(pk=dataset.pk).update(quality_score=score, quality_rating=rating)
         dataset.quality_score, dataset.quality_rating = score, rating

@@ -1,0 +1,1 @@
+"""Pages where publishers create, edit, publish and withdraw their organisations' datasets."""
