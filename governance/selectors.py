@@ -17,7 +17,7 @@ def access_request_list(*, user: User) -> QuerySet[AccessRequest]:
     if not user.is_authenticated:
         return AccessRequest.objects.none()
     qs = AccessRequest.objects.select_related(
-        "dataset__publisher", "requester", "requesting_organisation"
+        "dataset__publisher", "requester", "requesting_organisation", "grant"
     ).prefetch_related("steps")
     if user.is_superuser:
         return qs

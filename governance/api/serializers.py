@@ -55,8 +55,10 @@ class AccessRequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_grant(self, obj: AccessRequest) -> int | None:
-        grant = Grant.objects.filter(access_request=obj).values_list("pk", flat=True).first()
-        return grant
+        try:
+            return obj.grant.pk
+        except Grant.DoesNotExist:
+            return None
 
 
 class AccessRequestInputSerializer(serializers.ModelSerializer):

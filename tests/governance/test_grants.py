@@ -1,4 +1,7 @@
-"""A grant changes what its holder sees; expiry and revocation take it away again."""
+"""A grant changes what its holder sees; expiry and revocation take it away again.
+
+Checked on every read path: API list, search and detail with download links, the dataset and
+search pages, the DCAT and data.json feeds and the CKAN-compatible API."""
 
 import datetime as dt
 
@@ -40,6 +43,7 @@ def what_requester_sees(world, dataset) -> dict:
     client.force_login(world.requester)
     page = client.get(f"/datasets/{dataset.slug}/")
     search_page = client.get("/datasets/", {"q": dataset.title}).content.decode()
+    datajson = b"".join(client.get("/data.json").streaming_content).decode()
     return {
         "listed": len(rows),
         "searched": dataset.title in {r["title"] for r in searched}
@@ -52,16 +56,19 @@ def what_requester_sees(world, dataset) -> dict:
         else None,
         "page": page.status_code,
         "page_link": LINK in page.content.decode() if page.status_code == 200 else False,
+        "feed": client.get(f"/datasets/{dataset.slug}.ttl").status_code,
+        "datajson": dataset.title in datajson,
+        "ckan": client.get("/api/3/action/package_show", {"id": dataset.slug}).status_code,
     }
 
 
 HIDDEN = {
     "listed": 0, "searched": False, "search_page": False, "detail": 404, "download": None,
-    "page": 404, "page_link": False,
+    "page": 404, "page_link": False, "feed": 404, "datajson": False, "ckan": 404,
 }  # fmt: skip
 SHOWN = {
     "listed": 1, "searched": True, "search_page": True, "detail": 200, "download": LINK,
-    "page": 200, "page_link": True,
+    "page": 200, "page_link": True, "feed": 200, "datajson": True, "ckan": 200,
 }  # fmt: skip
 
 
