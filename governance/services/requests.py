@@ -113,6 +113,11 @@ def _clean_answers(data: dict) -> dict:
     unknown = set(data) - set(ANSWER_FIELDS)
     if unknown:
         raise ValidationError({name: "This is not a question of the request." for name in unknown})
+    statements = data.get("confirmed_statements", [])
+    if not isinstance(statements, list) or not all(isinstance(s, str) for s in statements):
+        raise ValidationError(
+            {"confirmed_statements": "Give a list of the statements you confirm."}
+        )
     return data
 
 

@@ -57,6 +57,8 @@ def test_requester_creates_a_draft_request(world):
         ({"lawful_basis": "vibes"}, "lawful_basis"),
         ({"requesting_organisation": "no-such-org"}, "requesting_organisation"),
         ({"requesting_organisation": "department-a"}, "requesting_organisation"),
+        ({"confirmed_statements": "I agree"}, "confirmed_statements"),
+        ({"confirmed_statements": [{"x": 1}]}, "confirmed_statements"),
     ],
 )
 def test_malformed_create_is_refused_with_field_errors_and_saves_nothing(world, payload, field):
