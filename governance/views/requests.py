@@ -60,11 +60,16 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 errors = error_messages(error)
             else:
                 return redirect("governance:request-detail", pk=access_request.pk)
+    mine = selectors.access_request_list(user=request.user).filter(
+        requester=request.user, dataset=dataset
+    )
     return render(
         request,
         "governance/request_new.html",
         {"dataset": dataset, "organisations": organisations, "errors": errors,
-         "can_request": route.passed},
+         "can_request": route.passed, "open_requests": mine.filter(status__in=OPEN_STATUSES),
+         "grant": selectors.grant_list(user=request.user)
+         .filter(user=request.user, dataset=dataset, in_force=True).first()},
         status=400 if errors else 200,
     )  # fmt: skip
 

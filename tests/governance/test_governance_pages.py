@@ -91,6 +91,15 @@ def test_requester_completes_the_task_list_checks_answers_and_sends(world):
     assert "Submitted" in mine
 
 
+def test_start_page_points_to_open_requests_and_existing_access(world):
+    draft = request_in(world, "Draft")
+    page = signed_in(world.requester).get(f"/requests/new/?dataset={world.dataset.slug}")
+    assert draft.reference in page.content.decode()
+    request_in(world, "Accepted")
+    page = signed_in(world.requester).get(f"/requests/new/?dataset={world.dataset.pk}")
+    assert "You already have access to this data until" in page.content.decode()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
