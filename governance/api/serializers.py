@@ -136,6 +136,12 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
         org = obj.access_request.requesting_organisation
         return org.title if org else "No organisation"
 
+    def to_representation(self, instance: Grant) -> dict:
+        data = super().to_representation(instance)
+        if data["status"] == "active" and not instance.in_force:
+            data["status"] = "expired"
+        return data
+
     def get_purpose(self, obj: Grant) -> str:
         return obj.access_request.purpose if obj.dataset_visible else WITHHELD
 

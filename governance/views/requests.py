@@ -162,10 +162,20 @@ def request_question(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             if request.POST.get("check"):
                 return redirect("governance:request-check", pk=pk)
             return redirect(_next_url(policy, access_request, question))
+    # The error summary links to the first input, as the GOV.UK error summary asks.
+    if question.kind == "date":
+        anchor = "answer-day"
+    elif question.kind == "yesno":
+        anchor = "answer-yes"
+    elif question.kind == "radios":
+        anchor = f"answer-{question.choices[0][0]}"
+    else:
+        anchor = "answer"
     return render(
         request,
         "governance/question.html",
         {"access_request": access_request, "question": question, "form": form,
+         "error_anchor": anchor,
          "required": required, "back_to_check": bool(request.GET.get("check") or
                                                         request.POST.get("check"))},
         status=400 if form.is_bound and form.errors else 200,

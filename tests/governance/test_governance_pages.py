@@ -124,6 +124,9 @@ def test_bad_answers_show_an_error_summary_and_save_nothing(world, name, data, m
     assert "govuk-error-summary" in body
     assert message in body
     assert "govuk-form-group--error" in body
+    anchor = {"purpose": "answer", "public_benefit": "answer-policy", "end_date": "answer-day"}
+    assert f'href="#{anchor[name]}"' in body
+    assert f'id="{anchor[name]}"' in body
     request.refresh_from_db()
     assert (request.purpose, request.public_benefit, request.end_date) == ("Kept", "", None)
 
@@ -232,6 +235,7 @@ def test_officer_reviews_and_decides_on_the_decision_page(world):
     page = client.get(f"/governance/requests/{request.pk}/").content.decode()
     assert "Start review" in page
     assert "Measure the effect" in page
+    assert "Longest grant 365 days" in page
     assert (
         client.post(
             f"/governance/requests/{request.pk}/decide/", {"decision": "start-review"}
