@@ -39,6 +39,23 @@ def access_request_queue(*, user: User) -> QuerySet[AccessRequest]:
     return qs.order_by("submitted_at", "id")
 
 
+def access_request_decided(*, user: User) -> QuerySet[AccessRequest]:
+    """Requests for the user's organisations that are out of the queue, latest first."""
+    if not user.is_authenticated:
+        return AccessRequest.objects.none()
+    qs = AccessRequest.objects.filter(
+        status__in=[
+            RequestStatus.ACCEPTED,
+            RequestStatus.REJECTED,
+            RequestStatus.RETURNED,
+            RequestStatus.CANCELLED,
+        ]
+    ).select_related("dataset__publisher", "requester", "requesting_organisation")
+    if not user.is_superuser:
+        qs = qs.for_organisations(deciding_organisations(user))
+    return qs.order_by("-updated_at", "-id")
+
+
 def grant_list(*, user: User) -> QuerySet[Grant]:
     """The user's own grants, and grants of the organisations they oversee."""
     if not user.is_authenticated:

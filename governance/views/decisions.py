@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,11 +34,16 @@ def queue(request: HttpRequest) -> HttpResponse:
                 "overdue": waiting > settings.GOVERNANCE_SLA_DAYS,
             }
         )
+    decided = None
+    if request.GET.get("show") == "decided":
+        decided = Paginator(selectors.access_request_decided(user=request.user), 50).get_page(
+            request.GET.get("page")
+        )
     return render(
         request,
         "governance/queue.html",
         {"rows": rows, "sla_days": settings.GOVERNANCE_SLA_DAYS,
-         "overdue_count": sum(r["overdue"] for r in rows)},
+         "overdue_count": sum(r["overdue"] for r in rows), "decided": decided},
     )  # fmt: skip
 
 

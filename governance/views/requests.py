@@ -1,7 +1,7 @@
 """The requester's journey: start a request, answer one question per page, check and send."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,6 +58,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 errors = error_messages(error)
+            except PermissionDenied as error:  # the policy's eligibility rules say no
+                errors = [str(error)]
             else:
                 return redirect("governance:request-detail", pk=access_request.pk)
     mine = selectors.access_request_list(user=request.user).filter(

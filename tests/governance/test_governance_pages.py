@@ -168,6 +168,21 @@ def test_open_data_cannot_be_requested_and_hidden_data_is_not_found(world, org_a
     assert not AccessRequest.objects.exists()
 
 
+def test_ineligible_requester_is_told_why_on_the_start_page(world):
+    from governance.services import governance_policy_set
+
+    governance_policy_set(
+        actor=None, dataset=world.dataset, rules={"allowed_email_domains": ["dft.gov.uk"]}
+    )
+    response = signed_in(world.requester).post(
+        "/requests/new/",
+        {"dataset": str(world.dataset.pk), "requesting_organisation": "department-b"},
+    )
+    assert response.status_code == 400
+    assert "Only people with an email address at dft.gov.uk" in response.content.decode()
+    assert not AccessRequest.objects.exists()
+
+
 def test_pages_need_sign_in_and_show_only_your_own_requests(world, client):
     request = request_in(world, "Draft")
     assert client.get("/requests/").status_code == 302
@@ -227,6 +242,16 @@ def test_officer_queue_shows_waiting_time_and_flags_requests_past_the_service_le
     assert body.index(old.reference) < body.index(fresh.reference)  # oldest first
     assert signed_in(world.officer_b).get("/governance/queue/").content.decode().count("DMR-") == 0
     assert signed_in(world.member).get("/governance/queue/").status_code == 403
+
+
+def test_officer_sees_decided_requests_of_the_organisation_only(world):
+    accepted = request_in(world, "Accepted")
+    waiting = request_in(world, "Submitted")
+    body = signed_in(world.officer).get("/governance/queue/?show=decided").content.decode()
+    assert accepted.reference in body
+    assert waiting.reference not in body
+    other = signed_in(world.officer_b).get("/governance/queue/?show=decided").content.decode()
+    assert accepted.reference not in other
 
 
 def test_officer_reviews_and_decides_on_the_decision_page(world):
