@@ -104,7 +104,7 @@ class AccessRequest(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"DMR-{self.pk:06d}"
+        return f"DMR-{self.pk:06d}" if self.pk else "DMR-new"
 
 
 class ApprovalStep(models.Model):

@@ -24,11 +24,6 @@ def complete_answers(**overrides) -> dict:
     }
 
 
-class GovernancePolicyFactory(DjangoModelFactory):
-    class Meta:
-        model = "governance.GovernancePolicy"
-
-
 class AccessRequestFactory(DjangoModelFactory):
     """A draft request made directly (for reads); transitions always go through the services."""
 

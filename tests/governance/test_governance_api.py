@@ -6,7 +6,7 @@ from governance.models import AccessRequest, AuditEvent, Grant
 from tests.conftest import client_for
 from tests.factories import DatasetFactory, UserFactory
 from tests.governance.conftest import request_in
-from tests.governance.factories import complete_answers
+from tests.governance.factories import GrantFactory, complete_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -296,14 +296,10 @@ def test_register_lists_accepted_shares_publicly_without_naming_hidden_datasets(
         publisher=org_a, access_rights="RESTRICTED", metadata_visibility="ORGANISATION",
         title="Secret sauce",
     )  # fmt: skip
-    Grant.objects.create(
-        dataset=hidden,
-        user=world.requester,
-        access_request=AccessRequest.objects.create(
-            dataset=hidden, requester=world.requester, status="Accepted", purpose="Sauce study"
-        ),
-        start=Grant.objects.get().start,
-        end=Grant.objects.get().end,
+    GrantFactory(
+        access_request__dataset=hidden,
+        access_request__requester=world.requester,
+        access_request__purpose="Sauce study",
     )
     request_in(world, "Submitted")  # not accepted: not in the register
     response = api_client.get("/api/v1/register/")
