@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARKETPLACE_VAR_DIR", BASE_DIR / "var"))
@@ -188,6 +189,18 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Redis redelivers an unacknowledged task (a worker that died mid-run) after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+CELERY_BEAT_SCHEDULE = {
+    # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_*
+    "harvest-due-sources": {
+        "task": "catalogue.tasks.harvest_due_sources_task",
+        "schedule": crontab(minute="*/5"),
+    },
+}
 
 # A shared cache (locks, throttles) across web and worker processes. Keep it on its own Redis
 # database: clearing the cache must never flush the broker's queues.
@@ -200,6 +213,22 @@ CACHES = {
 
 # Outbound HTTP (harvesting) refuses private, loopback and link-local networks unless listed here.
 OUTBOUND_ALLOW_NETWORKS = env_list("OUTBOUND_ALLOW_NETWORKS")
+# Harvesting (docs/harvesting.md): caps per fetch, politeness, batching, time limits, locks.
+HARVEST_MAX_BYTES = int(os.environ.get("HARVEST_MAX_BYTES", str(512 * 1024 * 1024)))
+HARVEST_TIMEOUT = float(os.environ.get("HARVEST_TIMEOUT", "30"))
+HARVEST_TOTAL_TIMEOUT = float(os.environ.get("HARVEST_TOTAL_TIMEOUT", "600"))
+HARVEST_MAX_REDIRECTS = int(os.environ.get("HARVEST_MAX_REDIRECTS", "5"))
+HARVEST_PER_HOST_DELAY = float(os.environ.get("HARVEST_PER_HOST_DELAY", "0.2"))
+HARVEST_BATCH_SIZE = int(os.environ.get("HARVEST_BATCH_SIZE", "500"))
+HARVEST_SHRINK_THRESHOLD = float(os.environ.get("HARVEST_SHRINK_THRESHOLD", "0.5"))
+HARVEST_SOFT_TIME_LIMIT = int(os.environ.get("HARVEST_SOFT_TIME_LIMIT", "2700"))
+HARVEST_TIME_LIMIT = int(os.environ.get("HARVEST_TIME_LIMIT", "3000"))
+HARVEST_MAX_RETRIES = int(os.environ.get("HARVEST_MAX_RETRIES", "4"))
+HARVEST_RETRY_BACKOFF = int(os.environ.get("HARVEST_RETRY_BACKOFF", "60"))
+# A running job whose heartbeat is older than this has lost its worker and may be taken over.
+HARVEST_STALE_SECONDS = int(os.environ.get("HARVEST_STALE_SECONDS", "300"))
+# Jobs left queued or running (no heartbeat) this long are marked failed by the scheduler.
+HARVEST_ABANDONED_SECONDS = int(os.environ.get("HARVEST_ABANDONED_SECONDS", "10800"))
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
@@ -6,6 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.localserver import LocalServer
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -64,3 +66,15 @@ def roles(org_a):
     users["analyst"] = UserFactory(username="analyst")
     users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
     return users
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    srv = LocalServer()
+    srv.thread.start()
+    try:
+        yield srv
+    finally:
+        srv.release.set()
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
