@@ -450,6 +450,11 @@ def _finish(job: HarvestJob, status: str, message: str, **extra) -> HarvestJob:
     return HarvestJob.objects.get(pk=job.pk)
 
 
+def _sentence(text: str) -> str:
+    text = str(text).strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _summary(job: HarvestJob) -> str:
     return (
         f"{job.created} created, {job.updated} updated, {job.unchanged} unchanged, "
@@ -514,10 +519,12 @@ def harvest_job_run(
             HarvestJob.objects.filter(pk=job.pk).update(
                 status=Status.QUEUED,
                 heartbeat_at=None,
-                message=f"{exc} Trying again later.",
+                message=f"{_sentence(exc)} Trying again later.",
             )
             raise HarvestRetry(str(exc)) from None
-        return _finish(job, Status.FAILED, f"{exc} Nothing was withdrawn. {_summary(job)}")
+        return _finish(
+            job, Status.FAILED, f"{_sentence(exc)} Nothing was withdrawn. {_summary(job)}"
+        )
     except SoftTimeLimitExceeded:
         job.refresh_from_db()
         return _finish(
