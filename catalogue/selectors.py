@@ -3,16 +3,20 @@
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from catalogue.models import (
     ContactPoint,
     Dataset,
     DatasetQuerySet,
     Distribution,
+    HarvestJob,
+    HarvestSource,
     Membership,
     Organisation,
 )
+from catalogue.permissions import organisations_where
+from catalogue.vocabularies import Role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -27,6 +31,7 @@ def dataset_list(*, user: User) -> DatasetQuerySet:
             Prefetch("contact_points", queryset=ContactPoint.objects.order_by("id")),
             "serves_dataset",
         )
+        .select_related("harvest_source")
     )
 
 
@@ -42,4 +47,18 @@ def dataset_lookup(*, user: User, key: str) -> Dataset | None:
 def organisation_members(*, organisation: Organisation):
     return Membership.objects.filter(organisation=organisation).select_related(
         "user", "organisation"
+    )
+
+
+def harvest_source_list(*, user: User) -> QuerySet[HarvestSource]:
+    """Sources of the organisations the user is a member of (every source for a superuser)."""
+    sources = HarvestSource.objects.select_related("organisation")
+    if user.is_authenticated and user.is_superuser:
+        return sources
+    return sources.filter(organisation_id__in=organisations_where(user, Role.values))
+
+
+def harvest_job_list(*, user: User) -> QuerySet[HarvestJob]:
+    return HarvestJob.objects.select_related("source__organisation").filter(
+        source__in=harvest_source_list(user=user)
     )

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
+from catalogue.api import harvest as harvest_api
 from catalogue.api import views as catalogue_api
 
 router = DefaultRouter()
@@ -12,6 +13,8 @@ router.register("datasets", catalogue_api.DatasetViewSet, basename="dataset")
 router.register("organisations", catalogue_api.OrganisationViewSet, basename="organisation")
 router.register("themes", catalogue_api.ThemeViewSet, basename="theme")
 router.register("licences", catalogue_api.LicenceViewSet, basename="licence")
+router.register("harvest-sources", harvest_api.HarvestSourceViewSet, basename="harvest-source")
+router.register("harvest-jobs", harvest_api.HarvestJobViewSet, basename="harvest-job")
 
 membership_list = catalogue_api.MembershipViewSet.as_view({"get": "list", "post": "create"})
 membership_detail = catalogue_api.MembershipViewSet.as_view({"delete": "destroy"})
