@@ -1,8 +1,11 @@
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
@@ -78,3 +81,36 @@ def server() -> Iterator[LocalServer]:
         srv.release.set()
         srv.httpd.shutdown()
         srv.httpd.server_close()
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path):
+    """Start real `celery worker` processes on the test database: `start(name, **env)`.
+
+    Needs PostgreSQL (the worker is another process on the same database) and a broker in
+    CELERY_BROKER_URL; skipped on a laptop without them, a failure under CI=true. Each test gets
+    its own queue, which this process also sends to.
+    """
+    from marketplace.celery import app
+    from tests.celery_worker import Worker, worker_env
+
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    require_service(bool(django_settings.CELERY_BROKER_URL), "A Celery broker (CELERY_BROKER_URL)")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    workers: list[Worker] = []
+
+    def start(name: str, **env: str) -> Worker:
+        worker = Worker(name, queue, tmp_path, worker_env(queue, **env))
+        workers.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in workers:
+            worker.stop()
+        app.conf.task_default_queue = previous
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
