@@ -102,7 +102,10 @@ def _prepare(record: DatasetRecord, ctx: BatchContext, now) -> tuple[dict, list[
     )
     fields.update(
         source_identifier=record.source_identifier,
-        source_url=_fit(record.source_url, 2000),
+        # Shown as a link on the dataset page, so only web addresses (never javascript: etc.).
+        source_url=_fit(record.source_url, 2000)
+        if record.source_url.lower().startswith(("http://", "https://"))
+        else "",
         source_publisher_name=_fit(record.publisher_name, 500),
         source_extras=record.extras,
         content_hash=stored_hash(record),
