@@ -58,23 +58,38 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
     }
 
 
+def distribution_fields_from_record(record: DatasetRecord) -> list[dict]:
+    """Model field values of the record's distributions, in order (position = index)."""
+    return [
+        {
+            "position": i,
+            "title": _fit(d.title, 300),
+            "description": d.description,
+            "access_url": _fit(d.access_url, 2000),
+            "download_url": _fit(d.download_url, 2000),
+            "media_type": _fit(d.media_type, 200),
+            "format": _fit(d.format, 100),
+            "byte_size": d.byte_size,
+            "checksum": _fit(d.checksum, 200),
+            "licence": _fit(d.licence, 500),
+            "conforms_to": _fit(d.conforms_to, 1000),
+        }
+        for i, d in enumerate(record.distribution)
+    ]
+
+
+def contact_fields_from_record(record: DatasetRecord) -> list[dict]:
+    return [
+        {"name": _fit(c.name, 200), "email": _fit(c.email, 254), "role": c.role}
+        for c in record.contact_point
+        if c.name or c.email
+    ]
+
+
 def _distributions(dataset: Dataset, record: DatasetRecord) -> list[Distribution]:
     return [
-        Distribution(
-            dataset=dataset,
-            position=i,
-            title=_fit(d.title, 300),
-            description=d.description,
-            access_url=_fit(d.access_url, 2000),
-            download_url=_fit(d.download_url, 2000),
-            media_type=_fit(d.media_type, 200),
-            format=_fit(d.format, 100),
-            byte_size=d.byte_size,
-            checksum=_fit(d.checksum, 200),
-            licence=_fit(d.licence, 500),
-            conforms_to=_fit(d.conforms_to, 1000),
-        )
-        for i, d in enumerate(record.distribution)
+        Distribution(dataset=dataset, **values)
+        for values in distribution_fields_from_record(record)
     ]
 
 
@@ -100,9 +115,7 @@ def dataset_upsert_record(
     Distribution.objects.bulk_create(_distributions(dataset, record))
     dataset.contact_points.all().delete()
     ContactPoint.objects.bulk_create(
-        ContactPoint(dataset=dataset, name=_fit(c.name, 200), email=_fit(c.email, 254), role=c.role)
-        for c in record.contact_point
-        if c.name or c.email
+        ContactPoint(dataset=dataset, **values) for values in contact_fields_from_record(record)
     )
     dataset_refresh_quality(dataset=dataset)
     return dataset, created
