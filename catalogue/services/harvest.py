@@ -18,6 +18,7 @@ Rules that live here and nowhere else:
 
 import contextlib
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -35,12 +36,12 @@ from django.utils import timezone
 from catalogue.harvest.datajson import check_datajson
 from catalogue.harvest.errors import HarvestError
 from catalogue.harvest.http import OutboundClient, redact_url
-from catalogue.harvest.records import DatasetRecord, RecordError
+from catalogue.harvest.records import DatasetRecord, RecordError, UnchangedRecord
 from catalogue.harvest.sources import open_harvest, parse_file
 from catalogue.models import Dataset, HarvestJob, HarvestRecordIssue, HarvestSource, Organisation
 from catalogue.models.harvest import parse_schedule
 from catalogue.permissions import require_role
-from catalogue.services.harvest_upsert import BatchContext, dataset_upsert_records
+from catalogue.services.harvest_upsert import BatchContext, dataset_upsert_records, stored_hash_of
 from catalogue.signals import dataset_transitioned
 from catalogue.vocabularies import DatasetStatus, Role
 
@@ -293,21 +294,25 @@ class _Run:
         self.progress = progress
         self.batch: list[DatasetRecord] = []
         self.errors: list[RecordError] = []
+        self.unchanged = 0  # UnchangedRecords since the last flush
         self.seen: set[str] = set()
         self.listed = 0
         self.issues_left = MAX_ISSUES_PER_JOB
         self.heartbeat_every = max(0.5, settings.HARVEST_STALE_SECONDS / 3)
         self.last_flush = time.monotonic()
 
-    def add(self, item: DatasetRecord | RecordError) -> None:
+    def add(self, item: DatasetRecord | RecordError | UnchangedRecord) -> None:
         self.listed += 1
         if isinstance(item, RecordError):
             self.errors.append(item)
+        elif isinstance(item, UnchangedRecord):
+            self.seen.add(item.source_identifier)
+            self.unchanged += 1
         else:
             self.seen.add(item.source_identifier)
             self.batch.append(item)
         if (
-            len(self.batch) + len(self.errors) >= settings.HARVEST_BATCH_SIZE
+            len(self.batch) + len(self.errors) + self.unchanged >= settings.HARVEST_BATCH_SIZE
             or time.monotonic() - self.last_flush > self.heartbeat_every
         ):
             self.flush()
@@ -359,14 +364,14 @@ class _Run:
             ).update(
                 created=F("created") + len(outcome.created),
                 updated=F("updated") + len(outcome.updated),
-                unchanged=F("unchanged") + outcome.unchanged,
+                unchanged=F("unchanged") + outcome.unchanged + self.unchanged,
                 failed=F("failed") + len(self.errors),
                 heartbeat_at=timezone.now(),
             )
             if not kept:
                 raise _JobLost(f"job {self.job.pk} was taken over by another worker")
         _after_batch(list(outcome.changed))
-        self.batch, self.errors = [], []
+        self.batch, self.errors, self.unchanged = [], [], 0
         self.last_flush = time.monotonic()
 
 
@@ -378,14 +383,39 @@ def _after_batch(dataset_ids: list) -> None:
     """
 
 
+def _known(job: HarvestJob) -> Callable[[str, str], bool]:
+    """Whether a (source identifier, content hash) is already held, published, as it is.
+
+    Lets the data.json parser skip mapping unchanged records. Datasets this job wrote in an
+    earlier attempt are left out, so a redo recognises (and does not recount) them as usual.
+    Kept as 16-byte digests: about 8 MB for 100,000 datasets.
+    """
+
+    def digest(sid: str, stored: str) -> bytes:
+        return hashlib.blake2b(f"{sid}\0{stored}".encode(), digest_size=16).digest()
+
+    held = {
+        digest(sid, stored)
+        for sid, stored in Dataset.objects.filter(
+            harvest_source=job.source, status=DatasetStatus.PUBLISHED
+        )
+        .exclude(last_harvest_job=job)
+        .values_list("source_identifier", "content_hash")
+        .iterator(chunk_size=5000)
+    }
+    return lambda sid, content_hash: digest(sid, stored_hash_of(content_hash)) in held
+
+
 def _records(
-    source: HarvestSource, path: Path | None, client: OutboundClient
+    job: HarvestJob, path: Path | None, client: OutboundClient
 ) -> tuple[Iterable, Callable[[], tuple[bool, list[str]]]]:
     """The record stream, and a function telling afterwards whether the listing was whole."""
+    source = job.source
+    known = _known(job) if source.source_type == "datajson" else None
     if path is not None:
         if source.source_type == "datajson":
             check_datajson(path)  # a truncated file fails here, before anything is written
-        return parse_file(source.source_type, path), lambda: (True, [])
+        return parse_file(source.source_type, path, known=known), lambda: (True, [])
     if not source.url:
         raise HarvestError(
             "This source has no URL: it is harvested from files by an operator "
@@ -397,6 +427,7 @@ def _records(
         source.url,
         since=_since(source),
         page_size=int(source.config.get("page_size", 100)),
+        known=known,
     )
     return harvest, lambda: (harvest.complete, list(harvest.warnings))
 
@@ -492,7 +523,7 @@ def harvest_job_run(
     run = _Run(job, progress)
     client = _client(source)
     try:
-        records, completeness = _records(source, path, client)
+        records, completeness = _records(job, path, client)
         for item in records:
             run.add(item)
         run.flush()

@@ -126,7 +126,11 @@ class BatchContext:
 
 
 def stored_hash(record: DatasetRecord) -> str:
-    return hashlib.sha256(f"{MAPPING_VERSION}:{record.content_hash}".encode()).hexdigest()
+    return stored_hash_of(record.content_hash)
+
+
+def stored_hash_of(content_hash: str) -> str:
+    return hashlib.sha256(f"{MAPPING_VERSION}:{content_hash}".encode()).hexdigest()
 
 
 def _prepare(record: DatasetRecord, ctx: BatchContext, now) -> tuple[dict, list[int]]:
