@@ -15,6 +15,11 @@ from catalogue.models import ContactPoint, Dataset, Distribution, Organisation, 
 from catalogue.services.datasets import dataset_refresh_quality, unique_slug
 from catalogue.vocabularies import AccessRights, DatasetStatus, DatasetType, UpdateFrequency
 
+# Sets, not TextChoices.values (a new list on every access): this runs once per harvested record.
+_TYPES = frozenset(DatasetType.values)
+_ACCESS_RIGHTS = frozenset(AccessRights.values)
+_FREQUENCIES = frozenset(UpdateFrequency.values)
+
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and timezone.is_naive(value):
@@ -31,7 +36,7 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
     """Model field values for a record; unknown vocabulary values fall back to safe defaults."""
     return {
         "identifier": _fit(record.identifier or record.source_identifier, 500),
-        "type": record.type if record.type in DatasetType.values else DatasetType.DATASET,
+        "type": record.type if record.type in _TYPES else DatasetType.DATASET,
         "title": _fit(record.title, 200),
         "alternative_title": [_fit(t, 200) for t in record.alternative_title],
         "summary": _fit(record.summary, 250),
@@ -40,10 +45,10 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
         "creator": list(record.creator),
         "licence": _fit(record.licence, 500),
         "access_rights": record.access_rights
-        if record.access_rights in AccessRights.values
+        if record.access_rights in _ACCESS_RIGHTS
         else AccessRights.OPEN,
         "update_frequency": record.update_frequency
-        if record.update_frequency in UpdateFrequency.values
+        if record.update_frequency in _FREQUENCIES
         else "",
         "issued": _aware(record.issued),
         "modified": _aware(record.modified),
