@@ -42,10 +42,10 @@ def open_harvest(
 ) -> Harvest:
     """The harvest for a source. `since` makes CKAN and marketplace runs incremental (such
     runs are never `complete`); data.json and plain DCAT feeds have no incremental form.
-    `known(source_identifier, content_hash)` lets parsers that hash before mapping (data.json)
-    yield `UnchangedRecord` for what the caller already holds."""
+    `known(source_identifier, content_hash)` lets parsers that hash before mapping (data.json,
+    CKAN) yield `UnchangedRecord` for what the caller already holds."""
     if source_type == "ckan":
-        return CkanHarvest(client, url, since=since, page_size=page_size)
+        return CkanHarvest(client, url, since=since, page_size=page_size, known=known)
     if source_type == "datajson":
         return DatajsonHarvest(client, url, known=known)
     if source_type == "dcat":
@@ -60,7 +60,7 @@ def parse_file(
 ) -> Iterable[DatasetRecord | RecordError | UnchangedRecord]:
     """Records from a saved source document (`manage.py harvest --file`)."""
     if source_type == "ckan":
-        return parse_ckan_file(path)
+        return parse_ckan_file(path, known=known)
     if source_type == "datajson":
         return parse_datajson(path, known=known)
     if source_type in ("dcat", "marketplace"):

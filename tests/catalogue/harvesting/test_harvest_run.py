@@ -277,3 +277,23 @@ def test_an_unreachable_source_is_queued_again_unless_it_is_the_final_attempt(ma
     job = harvest_job_run(job_id=job.pk, final_attempt=True)
     assert job.status == "failed" and "HTTP 503" in job.message
     assert job.attempts == 2
+
+
+def test_a_ckan_rerun_is_all_unchanged_and_one_edit_updates_one_dataset(ckan_site, make_source):
+    search = Path(__file__).resolve().parents[2] / "fixtures" / "ckan"
+    packages = json.loads((search / "catalog.data.gov_package_search_rows10.json").read_bytes())[
+        "result"
+    ]["results"]
+    site = ckan_site(packages)
+    source = make_source(site.url, "ckan", config={"page_size": 4})
+    harvest_source_run(source=source, actor=None)
+
+    again = harvest_source_run(source=source, actor=None)
+    packages[4]["notes"] = "Rewritten description."
+    edited = harvest_source_run(source=source, actor=None)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(packages))
+    assert (edited.updated, edited.unchanged) == (1, len(packages) - 1)
+    assert Dataset.objects.get(source_identifier=packages[4]["id"]).description == (
+        "Rewritten description."
+    )
