@@ -162,7 +162,8 @@ def run_case(fmt: str, size: int, base_url: str) -> dict:
 
     call_command("migrate", verbosity=0)
     from catalogue.models import Dataset, Organisation
-    from catalogue.services.harvest import harvest_source_create, harvest_source_run
+    from catalogue.services.harvest import harvest_source_run
+    from catalogue.services.harvest_sources import harvest_source_create
 
     organisation = Organisation.objects.create(slug=f"bench-{fmt}", title="Bench")
     url = {

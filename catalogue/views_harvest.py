@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from catalogue.models import HarvestSource, Organisation
 from catalogue.permissions import has_role, organisations_where
 from catalogue.selectors import harvest_job_list, harvest_source_list
-from catalogue.services.harvest import harvest_job_request, harvest_source_create
+from catalogue.services.harvest import harvest_job_request
+from catalogue.services.harvest_sources import harvest_source_create
 from catalogue.vocabularies import Role
 
 

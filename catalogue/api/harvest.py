@@ -9,11 +9,8 @@ from rest_framework.response import Response
 
 from catalogue.models import HarvestJob, HarvestSource, Organisation
 from catalogue.selectors import harvest_job_list, harvest_source_list
-from catalogue.services.harvest import (
-    harvest_job_request,
-    harvest_source_create,
-    harvest_source_update,
-)
+from catalogue.services.harvest import harvest_job_request
+from catalogue.services.harvest_sources import harvest_source_create, harvest_source_update
 
 MAX_LISTED_ISSUES = 1000
 

@@ -22,12 +22,10 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
@@ -38,8 +36,7 @@ from catalogue.harvest.errors import HarvestError
 from catalogue.harvest.http import OutboundClient, redact_url
 from catalogue.harvest.records import DatasetRecord, RecordError, UnchangedRecord
 from catalogue.harvest.sources import open_harvest, parse_file
-from catalogue.models import Dataset, HarvestJob, HarvestRecordIssue, HarvestSource, Organisation
-from catalogue.models.harvest import parse_schedule
+from catalogue.models import Dataset, HarvestJob, HarvestRecordIssue, HarvestSource
 from catalogue.permissions import require_role
 from catalogue.services.harvest_upsert import BatchContext, dataset_upsert_records, stored_hash_of
 from catalogue.signals import dataset_transitioned
@@ -47,8 +44,6 @@ from catalogue.vocabularies import DatasetStatus, Role
 
 Status = HarvestJob.Status
 MAX_ISSUES_PER_JOB = 5000  # counts stay exact; only the stored per-record detail is capped
-CONFIG_KEYS = {"shrink_threshold", "incremental", "page_size"}
-CREDENTIAL_KEYS = {"username", "password", "token", "headers"}
 
 
 class HarvestBusy(Exception):
@@ -61,100 +56,6 @@ class HarvestRetry(Exception):
 
 class _JobLost(Exception):
     """Another worker took this job over (our heartbeat went stale); stop writing."""
-
-
-# -- sources ------------------------------------------------------------------------------
-
-
-def _validate_source(
-    *, url: str, source_type: str, schedule: str, config: dict, credentials: dict
-) -> None:
-    errors: dict[str, str] = {}
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        errors["url"] = "Give the address of the catalogue as an http:// or https:// URL."
-    elif parts.username or parts.password:
-        errors["url"] = "Do not put credentials in the URL; give them as the source's credentials."
-    if source_type not in HarvestSource.SourceType.values:
-        errors["source_type"] = f"Choose one of: {', '.join(HarvestSource.SourceType.values)}."
-    try:
-        parse_schedule(schedule)
-    except ValueError as exc:
-        errors["schedule"] = str(exc)
-    unknown = set(config) - CONFIG_KEYS
-    threshold = config.get("shrink_threshold", 0.5)
-    if unknown:
-        errors["config"] = f"Unknown options: {', '.join(sorted(unknown))}."
-    elif not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
-        errors["config"] = "shrink_threshold is a fraction between 0 and 1."
-    if set(credentials) - CREDENTIAL_KEYS:
-        errors["credentials"] = f"Credentials may hold: {', '.join(sorted(CREDENTIAL_KEYS))}."
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def harvest_source_create(
-    *,
-    actor: AbstractBaseUser | None,
-    organisation: Organisation,
-    title: str,
-    url: str,
-    source_type: str,
-    schedule: str = "manual",
-    enabled: bool = True,
-    config: dict | None = None,
-    credentials: dict | None = None,
-) -> HarvestSource:
-    """A new source for the organisation; its publishers manage it (actor None: an operator).
-
-    A private or loopback URL may be saved: the run refuses it with a clear job error unless
-    OUTBOUND_ALLOW_NETWORKS lists it, since the allow-list is the worker's, not the web's.
-    """
-    if actor is not None:
-        require_role(actor, organisation, [Role.PUBLISHER], "manage its harvest sources")
-    config, credentials = dict(config or {}), dict(credentials or {})
-    _validate_source(
-        url=url,
-        source_type=source_type,
-        schedule=schedule,
-        config=config,
-        credentials=credentials,
-    )
-    return HarvestSource.objects.create(
-        organisation=organisation,
-        title=title.strip()[:200] or url,
-        url=url.strip(),
-        source_type=source_type,
-        schedule=(schedule or "manual").strip().lower(),
-        enabled=enabled,
-        config=config,
-        credentials=credentials,
-        created_by=actor,
-    )
-
-
-@transaction.atomic
-def harvest_source_update(
-    *, actor: AbstractBaseUser | None, source: HarvestSource, data: dict
-) -> HarvestSource:
-    """Change a source's title, URL, type, schedule, enabled flag, options or credentials."""
-    if actor is not None:
-        require_role(actor, source.organisation, [Role.PUBLISHER], "manage its harvest sources")
-    merged = {
-        "url": data.get("url", source.url),
-        "source_type": data.get("source_type", source.source_type),
-        "schedule": data.get("schedule", source.schedule),
-        "config": data.get("config", source.config),
-        "credentials": data.get("credentials", source.credentials),
-    }
-    _validate_source(**merged)
-    for name, value in merged.items():
-        setattr(source, name, value)
-    source.title = data.get("title", source.title)
-    source.enabled = data.get("enabled", source.enabled)
-    source.save()
-    return source
 
 
 # -- requesting runs -----------------------------------------------------------------------

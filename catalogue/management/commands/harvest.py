@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalogue.models import HarvestSource, Organisation
-from catalogue.services.harvest import HarvestBusy, harvest_source_create, harvest_source_run
+from catalogue.services.harvest import HarvestBusy, harvest_source_run
+from catalogue.services.harvest_sources import harvest_source_create
 
 
 class Command(BaseCommand):

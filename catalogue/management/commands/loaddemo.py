@@ -11,7 +11,8 @@ from tqdm import tqdm
 
 from catalogue.models import Dataset, HarvestSource, Organisation
 from catalogue.services import membership_create
-from catalogue.services.harvest import harvest_source_create, harvest_source_run
+from catalogue.services.harvest import harvest_source_run
+from catalogue.services.harvest_sources import harvest_source_create
 from catalogue.vocabularies import OrganisationType, Role
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from catalogue.models import HarvestSource
-from catalogue.services.harvest import harvest_source_create
+from catalogue.services.harvest_sources import harvest_source_create
 from tests.localserver import LocalServer
 
 
