@@ -4,6 +4,8 @@ from catalogue.models import (
     ContactPoint,
     Dataset,
     Distribution,
+    HarvestJob,
+    HarvestSource,
     Licence,
     Membership,
     Organisation,
@@ -181,3 +183,49 @@ class LicenceAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "uri", "is_open"]
     list_filter = ["is_open"]
     search_fields = ["title", "slug", "uri"]
+
+
+class HarvestJobInline(admin.TabularInline):
+    model = HarvestJob
+    extra = 0
+    can_delete = False
+    fields = [
+        "status",
+        "queued_at",
+        "finished_at",
+        "created",
+        "updated",
+        "unchanged",
+        "withdrawn",
+        "failed",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(HarvestSource)
+class HarvestSourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "source_type", "schedule", "enabled"]
+    list_filter = ["source_type", "enabled", "organisation"]
+    search_fields = ["title", "url"]
+    raw_id_fields = ["organisation", "created_by"]
+    exclude = ["credentials"]  # write-only: set through the API or the harvest pages
+    inlines = [HarvestJobInline]
+
+
+@admin.register(HarvestJob)
+class HarvestJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "source",
+        "status",
+        "queued_at",
+        "finished_at",
+        "created",
+        "updated",
+        "withdrawn",
+        "failed",
+    ]
+    list_filter = ["status"]
+    raw_id_fields = ["source", "requested_by"]
+    readonly_fields = [f.name for f in HarvestJob._meta.fields]

@@ -3,7 +3,7 @@
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from catalogue import quality
 from catalogue.models import (
@@ -11,10 +11,14 @@ from catalogue.models import (
     Dataset,
     DatasetQuerySet,
     Distribution,
+    HarvestJob,
+    HarvestSource,
     Licence,
     Membership,
     Organisation,
 )
+from catalogue.permissions import organisations_where
+from catalogue.vocabularies import Role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -29,6 +33,7 @@ def dataset_list(*, user: User) -> DatasetQuerySet:
             Prefetch("contact_points", queryset=ContactPoint.objects.order_by("id")),
             "serves_dataset",
         )
+        .select_related("harvest_source")
     )
 
 
@@ -61,3 +66,17 @@ def dataset_assessment(*, dataset: Dataset) -> tuple[int, str, list[quality.Chec
     data["contact_point"] = list(dataset.contact_points.values("email"))
     data["distribution"] = list(dataset.distributions.values())
     return quality.assess(data, set(Licence.objects.values_list("uri", flat=True)))
+
+
+def harvest_source_list(*, user: User) -> QuerySet[HarvestSource]:
+    """Sources of the organisations the user is a member of (every source for a superuser)."""
+    sources = HarvestSource.objects.select_related("organisation")
+    if user.is_authenticated and user.is_superuser:
+        return sources
+    return sources.filter(organisation_id__in=organisations_where(user, Role.values))
+
+
+def harvest_job_list(*, user: User) -> QuerySet[HarvestJob]:
+    return HarvestJob.objects.select_related("source__organisation").filter(
+        source__in=harvest_source_list(user=user)
+    )

@@ -203,7 +203,26 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Redis redelivers an unacknowledged task (a worker that died mid-run) once it is older than
+# visibility_timeout seconds; workers look for such tasks about every interval x throttle seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+}
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Periodic work, run by `celery beat` (one process); each entry enqueues one thin task.
 CELERY_BEAT_SCHEDULE = {
+    # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_*
+    "harvest-due-sources": {
+        "task": "catalogue.tasks.harvest_due_sources_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every hour at :15, the links most overdue for a check (https://crontab.guru/#15_*_*_*_*).
+    "links-check-due": {
+        "task": "catalogue.tasks.links_check_due_task",
+        "schedule": crontab(minute=15),
+    },
     # Access already ends at a grant's end (visibility checks it); this records the expiry.
     # https://crontab.guru/#*/5_*_*_*_*
     "governance-expire-grants": {
@@ -228,20 +247,28 @@ CACHES = {
 
 # Outbound HTTP (harvesting) refuses private, loopback and link-local networks unless listed here.
 OUTBOUND_ALLOW_NETWORKS = env_list("OUTBOUND_ALLOW_NETWORKS")
+# Harvesting (docs/harvesting.md): caps per fetch, politeness, batching, time limits, locks.
+HARVEST_MAX_BYTES = int(os.environ.get("HARVEST_MAX_BYTES", str(512 * 1024 * 1024)))
+HARVEST_TIMEOUT = float(os.environ.get("HARVEST_TIMEOUT", "30"))
+HARVEST_TOTAL_TIMEOUT = float(os.environ.get("HARVEST_TOTAL_TIMEOUT", "600"))
+HARVEST_MAX_REDIRECTS = int(os.environ.get("HARVEST_MAX_REDIRECTS", "5"))
+HARVEST_PER_HOST_DELAY = float(os.environ.get("HARVEST_PER_HOST_DELAY", "0.2"))
+HARVEST_BATCH_SIZE = int(os.environ.get("HARVEST_BATCH_SIZE", "500"))
+HARVEST_SHRINK_THRESHOLD = float(os.environ.get("HARVEST_SHRINK_THRESHOLD", "0.5"))
+HARVEST_SOFT_TIME_LIMIT = int(os.environ.get("HARVEST_SOFT_TIME_LIMIT", "2700"))
+HARVEST_TIME_LIMIT = int(os.environ.get("HARVEST_TIME_LIMIT", "3000"))
+HARVEST_MAX_RETRIES = int(os.environ.get("HARVEST_MAX_RETRIES", "4"))
+HARVEST_RETRY_BACKOFF = int(os.environ.get("HARVEST_RETRY_BACKOFF", "60"))
+# A running job whose heartbeat is older than this has lost its worker and may be taken over.
+HARVEST_STALE_SECONDS = int(os.environ.get("HARVEST_STALE_SECONDS", "300"))
+# Jobs left queued or running (no heartbeat) this long are marked failed by the scheduler.
+HARVEST_ABANDONED_SECONDS = int(os.environ.get("HARVEST_ABANDONED_SECONDS", "10800"))
 
 # Link checks of distributions: how often, how patiently, how politely (seconds between two
 # requests to one host).
 LINK_CHECK_EVERY_DAYS = int(os.environ.get("LINK_CHECK_EVERY_DAYS", "7"))
 LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
 LINK_CHECK_HOST_DELAY = float(os.environ.get("LINK_CHECK_HOST_DELAY", "1"))
-
-CELERY_BEAT_SCHEDULE = {
-    # Every hour at :15, the links most overdue for a check (https://crontab.guru/#15_*_*_*_*).
-    "links-check-due": {
-        "task": "catalogue.tasks.links_check_due_task",
-        "schedule": crontab(minute=15),
-    },
-}
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

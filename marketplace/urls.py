@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
+from catalogue.api import harvest as harvest_api
 from catalogue.api import views as catalogue_api
 from governance.api import views as governance_api
 
@@ -13,6 +14,8 @@ router.register("datasets", catalogue_api.DatasetViewSet, basename="dataset")
 router.register("organisations", catalogue_api.OrganisationViewSet, basename="organisation")
 router.register("themes", catalogue_api.ThemeViewSet, basename="theme")
 router.register("licences", catalogue_api.LicenceViewSet, basename="licence")
+router.register("harvest-sources", harvest_api.HarvestSourceViewSet, basename="harvest-source")
+router.register("harvest-jobs", harvest_api.HarvestJobViewSet, basename="harvest-job")
 router.register("access-requests", governance_api.AccessRequestViewSet, basename="access-request")
 router.register("grants", governance_api.GrantViewSet, basename="grant")
 router.register("audit-events", governance_api.AuditEventViewSet, basename="audit-event")

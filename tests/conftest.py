@@ -1,11 +1,16 @@
 import os
+import uuid
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.localserver import LocalServer
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -64,3 +69,58 @@ def roles(org_a):
     users["analyst"] = UserFactory(username="analyst")
     users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
     return users
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    srv = LocalServer()
+    srv.thread.start()
+    try:
+        yield srv
+    finally:
+        srv.release.set()
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path):
+    """Start real `celery worker` processes on the test database: `start(name, **env)`.
+
+    Runs when CELERY_BROKER_URL is set (the suite's PostgreSQL + Redis run); without it, tasks
+    run in-process and these tests are skipped, as on the SQLite run. With a broker configured,
+    PostgreSQL (the worker is another process on the same database) and a reachable broker are
+    required: a failure under CI=true, a skip on a laptop. Each test gets its own queue, which
+    this process also sends to.
+    """
+    from marketplace.celery import app
+    from tests.celery_worker import Worker, worker_env
+
+    if not django_settings.CELERY_BROKER_URL:
+        pytest.skip("no CELERY_BROKER_URL: tasks run in-process on this run")
+    require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1)
+        reachable = True
+    except Exception:
+        reachable = False
+    require_service(reachable, f"The Celery broker at {django_settings.CELERY_BROKER_URL}")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    workers: list[Worker] = []
+
+    def start(name: str, **env: str) -> Worker:
+        worker = Worker(name, queue, tmp_path, worker_env(queue, **env))
+        workers.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in workers:
+            worker.stop()
+        app.conf.task_default_queue = previous
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)

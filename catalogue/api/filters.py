@@ -37,6 +37,9 @@ class DatasetFilter(django_filters.FilterSet):
     security_classification = MultiValueFilter(field_name="security_classification")
     status = MultiValueFilter(field_name="status")
     type = MultiValueFilter(field_name="type")
+    harvest_source = django_filters.NumberFilter(
+        field_name="harvest_source_id", label="Harvest source id"
+    )
     modified_since = django_filters.IsoDateTimeFilter(
         field_name="metadata_modified", lookup_expr="gte", label="Changed since (ISO 8601)"
     )

@@ -52,6 +52,18 @@ class QualitySerializer(serializers.Serializer):
     rating = serializers.CharField()
 
 
+class ProvenanceSerializer(serializers.Serializer):
+    """Where a harvested dataset came from: the source, its own id and page, when it was read."""
+
+    harvest_source = serializers.IntegerField(source="harvest_source_id")
+    title = serializers.CharField(source="harvest_source.title")
+    source_type = serializers.CharField(source="harvest_source.source_type")
+    identifier = serializers.CharField(source="source_identifier")
+    url = serializers.CharField(source="source_url")
+    publisher_name = serializers.CharField(source="source_publisher_name")
+    harvested_at = serializers.DateTimeField()
+
+
 class DatasetSerializer(serializers.ModelSerializer):
     """A dataset as the API returns it: the field names of PRODUCT.md."""
 
@@ -92,9 +104,11 @@ class DatasetSerializer(serializers.ModelSerializer):
     def get_quality(self, obj: Dataset) -> dict:
         return {"score": obj.quality_score, "max": quality.MAX_SCORE, "rating": obj.quality_rating}
 
-    @extend_schema_field(serializers.DictField(allow_null=True))
+    @extend_schema_field(ProvenanceSerializer(allow_null=True))
     def get_source(self, obj: Dataset) -> dict | None:
-        return None
+        if obj.harvest_source_id is None:
+            return None
+        return ProvenanceSerializer(obj).data
 
     def get_stale(self, obj: Dataset) -> bool:
         """Overdue against its own update frequency (half a period late)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,9 @@ from .common import (
 )
 from .errors import SourceMalformed
 from .http import OutboundClient
-from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordError
+from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordError, UnchangedRecord
+
+Known = Callable[[str, str], bool]  # (source_identifier, content_hash) -> already held as is
 
 # Values that change without the metadata changing; left out of the content hash.
 _VOLATILE = {
@@ -98,8 +100,10 @@ class CkanHarvest:
         page_size: int = 100,
         max_pages: int = 100_000,
         extra_fq: str = "",
+        known: Known | None = None,
     ) -> None:
         self.client = client
+        self.known = known
         self.base_url = base_url.rstrip("/")
         self.since = since
         self.page_size = page_size
@@ -164,7 +168,7 @@ class CkanHarvest:
                 page_ids.add(key)
                 new += 1
                 self.seen += 1
-                yield parse_package(package, base_url=self.base_url)
+                yield _parse_unless_known(package, self.known, self.base_url)
             recent.append(page_ids)
             if new == 0:
                 consistent = False
@@ -208,9 +212,24 @@ def _result(payload: Any, action: str) -> Any:
     return result
 
 
+def _parse_unless_known(
+    package: Any, known: Known | None, base_url: str
+) -> DatasetRecord | RecordError | UnchangedRecord:
+    """An UnchangedRecord, without mapping, for a package the caller holds with this hash.
+
+    The identifier and hash are the ones parse_package gives unless a value needs cutting (then
+    they differ and the package is simply mapped in full).
+    """
+    if known is not None and isinstance(package, dict):
+        quick_id = str(package.get("id") or package.get("name") or "").strip()
+        if quick_id and known(quick_id, content_hash(_stable(package))):
+            return UnchangedRecord(quick_id)
+    return parse_package(package, base_url=base_url)
+
+
 def parse_ckan_file(
-    path: str | Path, *, base_url: str = ""
-) -> Iterator[DatasetRecord | RecordError]:
+    path: str | Path, *, base_url: str = "", known: Known | None = None
+) -> Iterator[DatasetRecord | RecordError | UnchangedRecord]:
     """Records from a saved package_search or package_show response (or a bare package dict,
     or a JSON list of package dicts), for `manage.py harvest --file`."""
     try:
@@ -228,7 +247,7 @@ def parse_ckan_file(
         else:
             raise SourceMalformed(f"{Path(path).name} holds no CKAN package or search result")
     for package in packages:
-        yield parse_package(package, base_url=base_url)
+        yield _parse_unless_known(package, known, base_url)
 
 
 def _flat_extras(package: dict[str, Any]) -> dict[str, Any]:

@@ -73,3 +73,15 @@ class RecordError:
 
     source_identifier: str
     message: str
+
+
+@dataclass(slots=True)
+class UnchangedRecord:
+    """A record the caller said it already holds with this content hash: not mapped at all.
+
+    Parsers that can hash a record before mapping it (data.json) yield this when the caller's
+    `known(source_identifier, content_hash)` says so, which makes an unchanged re-harvest cost
+    little more than reading the document.
+    """
+
+    source_identifier: str

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Protocol
 
 from .ckan import CkanHarvest, parse_ckan_file
-from .datajson import DatajsonHarvest, parse_datajson
+from .datajson import DatajsonHarvest, Known, parse_datajson
 from .dcat import DcatHarvest, parse_dcat_file
 from .errors import HarvestError
 from .http import OutboundClient
 from .marketplace import harvest_marketplace
-from .records import DatasetRecord, RecordError
+from .records import DatasetRecord, RecordError, UnchangedRecord
 
 SOURCE_TYPES = ("ckan", "datajson", "dcat", "marketplace")
 
@@ -28,7 +28,7 @@ class Harvest(Protocol):
     complete: bool
     warnings: list[str]
 
-    def __iter__(self) -> Iterator[DatasetRecord | RecordError]: ...
+    def __iter__(self) -> Iterator[DatasetRecord | RecordError | UnchangedRecord]: ...
 
 
 def open_harvest(
@@ -38,13 +38,16 @@ def open_harvest(
     *,
     since: dt.datetime | None = None,
     page_size: int = 100,
+    known: Known | None = None,
 ) -> Harvest:
     """The harvest for a source. `since` makes CKAN and marketplace runs incremental (such
-    runs are never `complete`); data.json and plain DCAT feeds have no incremental form."""
+    runs are never `complete`); data.json and plain DCAT feeds have no incremental form.
+    `known(source_identifier, content_hash)` lets parsers that hash before mapping (data.json,
+    CKAN) yield `UnchangedRecord` for what the caller already holds."""
     if source_type == "ckan":
-        return CkanHarvest(client, url, since=since, page_size=page_size)
+        return CkanHarvest(client, url, since=since, page_size=page_size, known=known)
     if source_type == "datajson":
-        return DatajsonHarvest(client, url)
+        return DatajsonHarvest(client, url, known=known)
     if source_type == "dcat":
         return DcatHarvest(client, url)
     if source_type == "marketplace":
@@ -52,12 +55,14 @@ def open_harvest(
     raise HarvestError(f"unknown source type {source_type!r}; expected one of {SOURCE_TYPES}")
 
 
-def parse_file(source_type: str, path: str | Path) -> Iterable[DatasetRecord | RecordError]:
+def parse_file(
+    source_type: str, path: str | Path, *, known: Known | None = None
+) -> Iterable[DatasetRecord | RecordError | UnchangedRecord]:
     """Records from a saved source document (`manage.py harvest --file`)."""
     if source_type == "ckan":
-        return parse_ckan_file(path)
+        return parse_ckan_file(path, known=known)
     if source_type == "datajson":
-        return parse_datajson(path)
+        return parse_datajson(path, known=known)
     if source_type in ("dcat", "marketplace"):
         return parse_dcat_file(path)
     raise HarvestError(f"unknown source type {source_type!r}; expected one of {SOURCE_TYPES}")

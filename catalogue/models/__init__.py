@@ -1,4 +1,5 @@
 from .datasets import ContactPoint, Dataset, DatasetQuerySet, Distribution
+from .harvest import HarvestJob, HarvestRecordIssue, HarvestSource
 from .organisations import Membership, Organisation
 from .vocabularies import Licence, Theme
 
@@ -7,6 +8,9 @@ __all__ = [
     "Dataset",
     "DatasetQuerySet",
     "Distribution",
+    "HarvestJob",
+    "HarvestRecordIssue",
+    "HarvestSource",
     "Licence",
     "Membership",
     "Organisation",

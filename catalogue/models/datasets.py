@@ -70,6 +70,9 @@ class DatasetQuerySet(models.QuerySet):
     def owned_by(self, organisation: Organisation) -> "DatasetQuerySet":
         return self.filter(publisher=organisation)
 
+    def harvested_from(self, source_id: int) -> "DatasetQuerySet":
+        return self.filter(harvest_source_id=source_id)
+
 
 class Dataset(models.Model):
     Status = v.DatasetStatus
@@ -143,6 +146,24 @@ class Dataset(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Harvest provenance: null/blank for datasets published here. (source, source_identifier)
+    # is the idempotency key that keeps a redone run from creating duplicates.
+    harvest_source = models.ForeignKey(
+        "catalogue.HarvestSource",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="datasets",
+    )
+    source_identifier = models.CharField(max_length=2000, blank=True)
+    source_url = models.CharField(max_length=2000, blank=True)
+    source_publisher_name = models.CharField(max_length=500, blank=True)
+    source_extras = models.JSONField(default=dict, blank=True)  # values we could not map
+    content_hash = models.CharField(max_length=64, blank=True)
+    harvested_at = models.DateTimeField(null=True, blank=True)
+    last_harvest_job = models.ForeignKey(
+        "catalogue.HarvestJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = DatasetQuerySet.as_manager()
 
@@ -155,7 +176,12 @@ class Dataset(models.Model):
                 | Q(temporal_start__isnull=True)
                 | Q(temporal_end__gte=models.F("temporal_start")),
                 name="dataset_temporal_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["harvest_source", "source_identifier"],
+                condition=Q(harvest_source__isnull=False),
+                name="dataset_unique_harvest_record",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,11 @@ from catalogue.models import ContactPoint, Dataset, Distribution, Organisation, 
 from catalogue.services.datasets import dataset_refresh_quality, unique_slug
 from catalogue.vocabularies import AccessRights, DatasetStatus, DatasetType, UpdateFrequency
 
+# Sets, not TextChoices.values (a new list on every access): this runs once per harvested record.
+_TYPES = frozenset(DatasetType.values)
+_ACCESS_RIGHTS = frozenset(AccessRights.values)
+_FREQUENCIES = frozenset(UpdateFrequency.values)
+
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and timezone.is_naive(value):
@@ -31,7 +36,7 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
     """Model field values for a record; unknown vocabulary values fall back to safe defaults."""
     return {
         "identifier": _fit(record.identifier or record.source_identifier, 500),
-        "type": record.type if record.type in DatasetType.values else DatasetType.DATASET,
+        "type": record.type if record.type in _TYPES else DatasetType.DATASET,
         "title": _fit(record.title, 200),
         "alternative_title": [_fit(t, 200) for t in record.alternative_title],
         "summary": _fit(record.summary, 250),
@@ -40,10 +45,10 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
         "creator": list(record.creator),
         "licence": _fit(record.licence, 500),
         "access_rights": record.access_rights
-        if record.access_rights in AccessRights.values
+        if record.access_rights in _ACCESS_RIGHTS
         else AccessRights.OPEN,
         "update_frequency": record.update_frequency
-        if record.update_frequency in UpdateFrequency.values
+        if record.update_frequency in _FREQUENCIES
         else "",
         "issued": _aware(record.issued),
         "modified": _aware(record.modified),
@@ -58,23 +63,38 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
     }
 
 
+def distribution_fields_from_record(record: DatasetRecord) -> list[dict]:
+    """Model field values of the record's distributions, in order (position = index)."""
+    return [
+        {
+            "position": i,
+            "title": _fit(d.title, 300),
+            "description": d.description,
+            "access_url": _fit(d.access_url, 2000),
+            "download_url": _fit(d.download_url, 2000),
+            "media_type": _fit(d.media_type, 200),
+            "format": _fit(d.format, 100),
+            "byte_size": d.byte_size,
+            "checksum": _fit(d.checksum, 200),
+            "licence": _fit(d.licence, 500),
+            "conforms_to": _fit(d.conforms_to, 1000),
+        }
+        for i, d in enumerate(record.distribution)
+    ]
+
+
+def contact_fields_from_record(record: DatasetRecord) -> list[dict]:
+    return [
+        {"name": _fit(c.name, 200), "email": _fit(c.email, 254), "role": c.role}
+        for c in record.contact_point
+        if c.name or c.email
+    ]
+
+
 def _distributions(dataset: Dataset, record: DatasetRecord) -> list[Distribution]:
     return [
-        Distribution(
-            dataset=dataset,
-            position=i,
-            title=_fit(d.title, 300),
-            description=d.description,
-            access_url=_fit(d.access_url, 2000),
-            download_url=_fit(d.download_url, 2000),
-            media_type=_fit(d.media_type, 200),
-            format=_fit(d.format, 100),
-            byte_size=d.byte_size,
-            checksum=_fit(d.checksum, 200),
-            licence=_fit(d.licence, 500),
-            conforms_to=_fit(d.conforms_to, 1000),
-        )
-        for i, d in enumerate(record.distribution)
+        Distribution(dataset=dataset, **values)
+        for values in distribution_fields_from_record(record)
     ]
 
 
@@ -100,9 +120,7 @@ def dataset_upsert_record(
     Distribution.objects.bulk_create(_distributions(dataset, record))
     dataset.contact_points.all().delete()
     ContactPoint.objects.bulk_create(
-        ContactPoint(dataset=dataset, name=_fit(c.name, 200), email=_fit(c.email, 254), role=c.role)
-        for c in record.contact_point
-        if c.name or c.email
+        ContactPoint(dataset=dataset, **values) for values in contact_fields_from_record(record)
     )
     dataset_refresh_quality(dataset=dataset)
     return dataset, created

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from catalogue.models import Dataset, Distribution, Membership, Organisation
+from catalogue.models import Dataset, Distribution, HarvestSource, Membership, Organisation
 from governance.models import AccessRequest
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,15 @@ def test_loaddemo_loads_real_datasets_over_several_organisations_and_is_rerunnab
     assert counts[2] >= 4
     assert Dataset.objects.filter(publisher__slug="office-of-personnel-management").count() == 134
     assert Dataset.objects.filter(publisher__slug="federal-communications-commission").count() == 59
+    assert counts[0] == 207
+    assert HarvestSource.objects.count() == 4
+    assert Dataset.objects.filter(harvest_source__isnull=True).count() == 0
     call_command("loaddemo", allow_demo_users=True)
+    assert HarvestSource.objects.count() == 4
+    for source in HarvestSource.objects.all():
+        first, second = source.jobs.order_by("pk")
+        assert first.status == second.status == "succeeded", second.message
+        assert (second.created, second.updated, second.unchanged) == (0, 0, first.created)
     assert (
         Dataset.objects.count(),
         Distribution.objects.count(),

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 
 from catalogue.quality import is_stale
 from catalogue.services.validation import detect_format, links_check_due
-from tests.catalogue.harvest.conftest import LocalServer
 from tests.factories import DatasetFactory, DistributionFactory
+from tests.localserver import LocalServer
 
 pytestmark = pytest.mark.django_db
 

@@ -240,3 +240,16 @@ def test_a_failed_action_or_odd_payload_stops_the_run(server, client):
     server.static("/api/3/action/package_search", b'{"success": true, "result": {"x": 1}}')
     with pytest.raises(SourceMalformed, match="no 'results' list"):
         list(harvest_ckan(client, server.url("")))
+
+
+def test_packages_the_caller_already_holds_are_not_mapped_again():
+    path = CKAN / "data.gov.uk_package_search.json"
+    records = list(parse_ckan_file(path))
+    held = {(records[1].source_identifier, records[1].content_hash)}
+
+    again = list(parse_ckan_file(path, known=lambda sid, digest: (sid, digest) in held))
+
+    assert [type(r).__name__ for r in again] == [
+        "UnchangedRecord" if i == 1 else "DatasetRecord" for i in range(len(records))
+    ]
+    assert [r.source_identifier for r in again] == [r.source_identifier for r in records]

@@ -317,3 +317,16 @@ def test_memory_stays_flat_with_catalogue_size(tmp_path):
         peaks.append(peak)
     # three times the catalogue, about the same peak: bounded by the read buffer, not the file
     assert peaks[1] < peaks[0] * 1.3, peaks
+
+
+def test_records_the_caller_already_holds_are_not_mapped_again():
+    path = DATAJSON / "opm.gov.data.json"
+    records = [r for r in parse_datajson(path) if isinstance(r, DatasetRecord)]
+    held = {(r.source_identifier, r.content_hash) for r in records[:100]}
+
+    again = list(parse_datajson(path, known=lambda sid, digest: (sid, digest) in held))
+
+    assert [type(r).__name__ for r in again] == ["UnchangedRecord"] * 100 + ["DatasetRecord"] * (
+        len(records) - 100
+    )
+    assert [r.source_identifier for r in again] == [r.source_identifier for r in records]
