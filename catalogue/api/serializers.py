@@ -62,6 +62,7 @@ class DatasetSerializer(serializers.ModelSerializer):
     source = serializers.SerializerMethodField()
     downloads_visible = serializers.SerializerMethodField()
     serves_dataset = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    highlight = serializers.SerializerMethodField()
 
     class Meta:
         model = Dataset
@@ -73,7 +74,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "temporal_end", "status", "metadata_visibility", "landing_page", "distribution",
             "endpoint_url", "endpoint_description", "serves_dataset", "service_status",
             "service_type", "quality", "source", "downloads_visible", "metadata_created",
-            "metadata_modified",
+            "metadata_modified", "highlight",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -93,6 +94,11 @@ class DatasetSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_source(self, obj: Dataset) -> dict | None:
         return None
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField(), allow_null=True))
+    def get_highlight(self, obj: Dataset) -> dict | None:
+        """Where a search matched: HTML with <mark> around matched words; null when browsing."""
+        return self.context.get("highlights", {}).get(str(obj.pk))
 
     def get_downloads_visible(self, obj: Dataset) -> bool:
         return self._downloads_visible(obj)

@@ -7,6 +7,7 @@ from django.db import connection, models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
 from catalogue import vocabularies as v
+from catalogue.search import text_search
 
 from .organisations import Membership, Organisation
 from .vocabularies import Theme
@@ -57,6 +58,10 @@ class DatasetQuerySet(models.QuerySet):
         for keyword in keywords:
             match |= Q(keyword__icontains=json.dumps(keyword, ensure_ascii=ascii_only))
         return self.filter(match)
+
+    def search(self, text: str) -> "DatasetQuerySet":
+        """Full-text matches, annotated with `search_rank` and `exact_match` (catalogue.search)."""
+        return text_search(self, text)
 
     def owned_by(self, organisation: Organisation) -> "DatasetQuerySet":
         return self.filter(publisher=organisation)

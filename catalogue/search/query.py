@@ -1,0 +1,120 @@
+"""The dataset search every interface uses: visibility, filters, text, ordering and facets.
+
+The API and the search page both call `dataset_search`; neither filters, counts or orders
+datasets itself. Counts follow the usual faceted-search rules: values of one facet OR together,
+different facets AND together, and a facet's own selection never shrinks its own counts.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F, QuerySet
+from django.http import QueryDict
+
+from catalogue import selectors
+from catalogue.api.filters import DatasetFilter
+from catalogue.errors import SearchParameterError
+from catalogue.vocabularies import DatasetStatus
+
+from . import facets as facet_counts
+from . import highlights
+
+ORDERINGS = {
+    "relevance": "Most relevant",
+    "-modified": "Recently updated",
+    "modified": "Least recently updated",
+    "title": "Title A to Z",
+    "-title": "Title Z to A",
+}
+BROWSE_ORDERING = "-modified"
+
+
+@dataclass
+class SearchResults:
+    queryset: QuerySet
+    text: str
+    ordering: str
+    selected: dict[str, list[str]] = field(default_factory=dict)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+
+    def highlights_for(self, datasets) -> dict[str, dict[str, str]]:
+        """Snippets for one page of results (already visible rows, so nothing leaks)."""
+        return highlights([d.pk for d in datasets], self.text) if self.text else {}
+
+
+def _order(qs: QuerySet, ordering: str, searching: bool) -> QuerySet:
+    newest = F("modified").desc(nulls_last=True)
+    if ordering == "relevance" and searching:
+        # Exact title or identifier first; then text relevance; then quality and recency break
+        # ties, so among equally relevant records the better described, fresher one leads.
+        return qs.order_by(
+            F("exact_match").desc(), F("search_rank").desc(), "-quality_score", newest, "title"
+        )
+    if ordering in ("modified", "-modified"):
+        asc = F("modified").asc(nulls_last=True)
+        return qs.order_by(newest if ordering == "-modified" else asc, "title", "pk")
+    if ordering in ("title", "-title"):
+        return qs.order_by(ordering, "pk")
+    return qs.order_by(newest, "title", "pk")
+
+
+def _filtered(base: QuerySet, params: QueryDict, *, leave_out: str | None = None) -> QuerySet:
+    data = params.copy()
+    if leave_out:
+        data.pop(leave_out, None)
+    filterset = DatasetFilter(data=data, queryset=base)
+    if not filterset.is_valid():
+        raise SearchParameterError(
+            {name: [str(e) for e in errors] for name, errors in filterset.errors.items()}
+        )
+    return filterset.qs
+
+
+def dataset_search(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    params: QueryDict,
+    with_facets: bool = True,
+) -> SearchResults:
+    """Datasets the user may see that match `params` (the API's query parameters), ordered,
+    with facet counts. Lists show published records unless `status` is asked for; withdrawn
+    pages stay reachable by their address. Raises SearchParameterError on a bad value."""
+    text = (params.get("q") or "").strip()
+    ordering = params.get("ordering") or ("relevance" if text else BROWSE_ORDERING)
+    base = selectors.dataset_list(user=user)
+    if "status" not in params:
+        base = base.filter(status=DatasetStatus.PUBLISHED)
+    try:
+        filtered = _filtered(base, params)
+    except SearchParameterError as error:
+        errors = error.errors
+    else:
+        errors = {}
+    if ordering not in ORDERINGS:
+        errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
+    if errors:
+        raise SearchParameterError(errors)
+    results = _order(filtered, ordering, bool(text))
+    selected = {
+        name: [v for v in params.getlist(name) if v.strip()]
+        for name in facet_counts.FACETS
+        if params.getlist(name)
+    }
+    found = SearchResults(queryset=results, text=text, ordering=ordering, selected=selected)
+    if with_facets:
+        plain = base.order_by().prefetch_related(None)
+        for name, count in facet_counts.FACETS.items():
+            ids = _filtered(plain, params, leave_out=name).order_by().values("pk")
+            rows = count(ids)
+            shown = {row["value"].lower() for row in rows}
+            missing = [v for v in selected.get(name, []) if v.lower() not in shown]
+            if missing:
+                extra = count(ids, only=missing)
+                found_values = {row["value"].lower() for row in extra}
+                rows += extra + [
+                    {"value": m, "label": m, "count": 0}
+                    for m in missing
+                    if m.lower() not in found_values
+                ]
+            found.facets[name] = rows
+    return found
