@@ -5,6 +5,7 @@ Each function takes the ids subquery of the datasets in play and returns `{"valu
 selected value that fell outside the top rows still gets its true count.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
@@ -72,7 +73,10 @@ def format(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
 
 
 def keyword(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
-    sub, params = ids.query.get_compiler(using=ids.db).as_sql()
+    try:
+        sub, params = ids.query.get_compiler(using=ids.db).as_sql()
+    except EmptyResultSet:  # e.g. a query with no searchable words: nothing to count
+        return []
     if connection.vendor == "postgresql":
         source = "catalogue_dataset d CROSS JOIN LATERAL jsonb_array_elements_text(d.keyword) k"
     else:

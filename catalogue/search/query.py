@@ -48,7 +48,11 @@ def _order(qs: QuerySet, ordering: str, searching: bool) -> QuerySet:
         # Exact title or identifier first; then text relevance; then quality and recency break
         # ties, so among equally relevant records the better described, fresher one leads.
         return qs.order_by(
-            F("exact_match").desc(), F("search_rank").desc(), "-quality_score", newest, "title"
+            F("exact_match").desc(),
+            F("search_rank").desc(nulls_last=True),
+            "-quality_score",
+            newest,
+            "title",
         )
     if ordering in ("modified", "-modified"):
         asc = F("modified").asc(nulls_last=True)

@@ -126,8 +126,8 @@ def fts_query(text: str) -> str | None:
 
 def text_search(qs, text: str):
     expression = fts_query(text)
-    if expression is None:
-        return qs.none()
+    if expression is None:  # nothing searchable: only an exact identifier can match
+        expression = '""'
     matches = RawSQL(
         "SELECT k.dataset_id FROM catalogue_dataset_fts f "
         "JOIN catalogue_dataset_fts_key k ON k.rowid = f.rowid "
@@ -143,7 +143,7 @@ def text_search(qs, text: str):
         output_field=FloatField(),
     )
     exact = Q(title__iexact=text.strip()) | Q(identifier=text.strip())
-    return qs.filter(pk__in=matches).annotate(
+    return qs.filter(Q(pk__in=matches) | Q(identifier=text.strip())).annotate(
         search_rank=rank, exact_match=ExpressionWrapper(exact, output_field=BooleanField())
     )
 
