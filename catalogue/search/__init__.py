@@ -2,8 +2,9 @@
 
 `index_datasets(ids)` is the only way the index changes; every write path calls it once per
 batch after the dataset, its themes, keywords and publisher are saved. `text_search(qs, text)`
-narrows a queryset to matches and annotates `search_rank` (higher is better) and
-`exact_match`; `highlights(ids, text)` returns HTML-safe snippets for one page of results.
+narrows a queryset to matches and annotates `search_rank` (higher is better), `exact_match`
+(title or identifier equal to the text) and `title_match` (the title alone matches);
+`highlights(ids, text)` returns HTML-safe snippets for one page of results.
 """
 
 from collections.abc import Iterable

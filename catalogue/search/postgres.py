@@ -38,19 +38,30 @@ DROP_SQL = [
     "DROP TABLE IF EXISTS catalogue_search_word",
 ]
 
+
+# PostgreSQL's parser reads "Call/Annual", "Report.xlsx" or "U.S." as one path, file or host
+# token that no word query matches; punctuation becomes a space first, in records and queries.
+def _plain(expr: str) -> str:
+    return f"regexp_replace({expr}, '[^[:alnum:][:space:]]+', ' ', 'g')"
+
+
 _DOCUMENT = f"""
-    setweight(to_tsvector('{CONFIG}', d.title), 'A')
-    || setweight(to_tsvector('{CONFIG}',
+    setweight(to_tsvector('{CONFIG}', {_plain("d.title")}), 'A')
+    || setweight(to_tsvector('{CONFIG}', {
+    _plain('''
         coalesce((SELECT string_agg(x, ' ')
                   FROM jsonb_array_elements_text(d.alternative_title) x), '')
-        || ' ' || d.summary), 'B')
-    || setweight(to_tsvector('{CONFIG}',
+        || ' ' || d.summary''')
+}), 'B')
+    || setweight(to_tsvector('{CONFIG}', {
+    _plain('''
         coalesce((SELECT string_agg(x, ' ') FROM jsonb_array_elements_text(d.keyword) x), '')
         || ' ' || coalesce((SELECT string_agg(t.title, ' ') FROM catalogue_dataset_theme dt
                             JOIN catalogue_theme t ON t.id = dt.theme_id
                             WHERE dt.dataset_id = d.id), '')
-        || ' ' || o.title), 'C')
-    || setweight(to_tsvector('{CONFIG}', d.description), 'D')
+        || ' ' || o.title''')
+}), 'C')
+    || setweight(to_tsvector('{CONFIG}', {_plain("d.description")}), 'D')
 """
 _UPSERT = f"""
     INSERT INTO catalogue_dataset_search (dataset_id, document)
@@ -71,6 +82,12 @@ _LEXICON = """
 """
 MIN_CORRECTED_LENGTH = 4
 _WORD = re.compile(r"\w+")
+_PUNCTUATION = re.compile(r"[^\w\s\"-]+|(?<=\w)-(?=\w)")
+
+
+def plain_query(text: str) -> str:
+    """The query with the punctuation the records lose, keeping "phrases" and -exclusions."""
+    return _PUNCTUATION.sub(" ", text)
 
 
 def index_datasets(ids: list[str]) -> None:
@@ -121,6 +138,8 @@ def _tsquery(text: str, fixed: str) -> tuple[str, list[str]]:
 
 
 def text_search(qs, text: str):
+    exact = Q(title__iexact=text.strip()) | Q(identifier=text.strip())
+    text = plain_query(text)
     fixed = corrected(text)
     query, params = _tsquery(text, fixed)
     matches = RawSQL(
@@ -134,13 +153,20 @@ def text_search(qs, text: str):
         [text, fixed],
         output_field=FloatField(),
     )
-    exact = Q(title__iexact=text.strip()) | Q(identifier=text.strip())
-    return qs.filter(Q(pk__in=matches) | Q(identifier=text.strip())).annotate(
-        search_rank=rank, exact_match=ExpressionWrapper(exact, output_field=BooleanField())
+    in_title = RawSQL(
+        f"""to_tsvector('{CONFIG}', {_plain('"catalogue_dataset"."title"')}) @@ {query}""",
+        params,
+        output_field=BooleanField(),
+    )
+    return qs.filter(Q(pk__in=matches) | exact).annotate(
+        search_rank=rank,
+        exact_match=ExpressionWrapper(exact, output_field=BooleanField()),
+        title_match=in_title,
     )
 
 
 def highlights(ids: list[str], text: str) -> dict[str, dict[str, str]]:
+    text = plain_query(text)
     query, params = _tsquery(text, corrected(text))
     title_opts = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
     body_opts = (

@@ -8,7 +8,8 @@ different facets AND together, and a facet's own selection never shrinks its own
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.http import QueryDict
 
 from catalogue import selectors
@@ -45,10 +46,14 @@ class SearchResults:
 def _order(qs: QuerySet, ordering: str, searching: bool) -> QuerySet:
     newest = F("modified").desc(nulls_last=True)
     if ordering == "relevance" and searching:
-        # Exact title or identifier first; then text relevance; then quality and recency break
-        # ties, so among equally relevant records the better described, fresher one leads.
+        # Exact title or identifier first of all. Then records whose title alone matches, the
+        # closest-fitting (shortest) title first, so "Hospital admissions" leads the records that
+        # merely mention it. Then text relevance; quality and recency break the remaining ties.
+        fit = Case(When(title_match=True, then=Length("title")), default=Value(0))
         return qs.order_by(
             F("exact_match").desc(),
+            F("title_match").desc(),
+            fit.asc(),
             F("search_rank").desc(nulls_last=True),
             "-quality_score",
             newest,
@@ -62,16 +67,21 @@ def _order(qs: QuerySet, ordering: str, searching: bool) -> QuerySet:
     return qs.order_by(newest, "title", "pk")
 
 
-def _filtered(base: QuerySet, params: QueryDict, *, leave_out: str | None = None) -> QuerySet:
-    data = params.copy()
-    if leave_out:
-        data.pop(leave_out, None)
-    filterset = DatasetFilter(data=data, queryset=base)
+def _validated(base: QuerySet, params: QueryDict) -> DatasetFilter:
+    filterset = DatasetFilter(data=params, queryset=base)
     if not filterset.is_valid():
         raise SearchParameterError(
             {name: [str(e) for e in errors] for name, errors in filterset.errors.items()}
         )
-    return filterset.qs
+    return filterset
+
+
+def _filtered(filterset: DatasetFilter, qs: QuerySet, *, leave_out: str | None = None):
+    """The filters of one validated parameter set applied to `qs`, optionally all but one."""
+    for name, value in filterset.form.cleaned_data.items():
+        if name != leave_out:
+            qs = filterset.filters[name].filter(qs, value)
+    return qs
 
 
 def dataset_search(
@@ -89,7 +99,7 @@ def dataset_search(
     if "status" not in params:
         base = base.filter(status=DatasetStatus.PUBLISHED)
     try:
-        filtered = _filtered(base, params)
+        filterset = _validated(base, params)
     except SearchParameterError as error:
         errors = error.errors
     else:
@@ -98,7 +108,7 @@ def dataset_search(
         errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
     if errors:
         raise SearchParameterError(errors)
-    results = _order(filtered, ordering, bool(text))
+    results = _order(_filtered(filterset, base), ordering, bool(text))
     selected = {
         name: [v for v in params.getlist(name) if v.strip()]
         for name in facet_counts.FACETS
@@ -108,7 +118,7 @@ def dataset_search(
     if with_facets:
         plain = base.order_by().prefetch_related(None)
         for name, count in facet_counts.FACETS.items():
-            ids = _filtered(plain, params, leave_out=name).order_by().values("pk")
+            ids = _filtered(filterset, plain, leave_out=name).order_by().values("pk")
             rows = count(ids)
             shown = {row["value"].lower() for row in rows}
             missing = [v for v in selected.get(name, []) if v.lower() not in shown]

@@ -142,9 +142,18 @@ def text_search(qs, text: str):
         [expression],
         output_field=FloatField(),
     )
+    in_title = RawSQL(
+        '"catalogue_dataset"."id" IN (SELECT k.dataset_id FROM catalogue_dataset_fts f '
+        "JOIN catalogue_dataset_fts_key k ON k.rowid = f.rowid "
+        "WHERE catalogue_dataset_fts MATCH %s)",
+        [f"{{title}} : ({expression})"],
+        output_field=BooleanField(),
+    )
     exact = Q(title__iexact=text.strip()) | Q(identifier=text.strip())
     return qs.filter(Q(pk__in=matches) | Q(identifier=text.strip())).annotate(
-        search_rank=rank, exact_match=ExpressionWrapper(exact, output_field=BooleanField())
+        search_rank=rank,
+        exact_match=ExpressionWrapper(exact, output_field=BooleanField()),
+        title_match=in_title,
     )
 
 
