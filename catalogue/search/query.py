@@ -79,7 +79,8 @@ def _validated(base: QuerySet, params: QueryDict) -> DatasetFilter:
 def _filtered(filterset: DatasetFilter, qs: QuerySet, *, leave_out: str | None = None):
     """The filters of one validated parameter set applied to `qs`, optionally all but one."""
     for name, value in filterset.form.cleaned_data.items():
-        if name != leave_out:
+        # The text search is applied once, to the base, by dataset_search.
+        if name not in (leave_out, "q"):
             qs = filterset.filters[name].filter(qs, value)
     return qs
 
@@ -108,6 +109,8 @@ def dataset_search(
         errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
     if errors:
         raise SearchParameterError(errors)
+    if text:
+        base = base.search(text)
     results = _order(_filtered(filterset, base), ordering, bool(text))
     selected = {
         name: [v for v in params.getlist(name) if v.strip()]

@@ -6,6 +6,7 @@ the same weights as the PostgreSQL vector: title; alternative titles and summary
 theme and publisher titles; summary and description. No typo tolerance here.
 """
 
+import hashlib
 import re
 import uuid
 
@@ -124,29 +125,47 @@ def fts_query(text: str) -> str | None:
     return expression
 
 
+def _hits(expression: str) -> str:
+    """A connection-private table of this query's matches: dataset id, bm25 relevance and
+    whether the title alone matches. FTS5 ranks every match in one pass here; ranking inside a
+    correlated subquery would rerun the full-text query once per matching row."""
+    table = "search_hits_" + hashlib.sha1(expression.encode()).hexdigest()[:16]  # noqa: S324
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {table} "
+            "(dataset_id char(32) PRIMARY KEY, rank REAL NOT NULL, in_title INTEGER NOT NULL)"
+        )
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} SELECT k.dataset_id, -bm25(catalogue_dataset_fts, {WEIGHTS}), 0 "
+            "FROM catalogue_dataset_fts f JOIN catalogue_dataset_fts_key k ON k.rowid = f.rowid "
+            "WHERE catalogue_dataset_fts MATCH %s",
+            [expression],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET in_title = 1 WHERE dataset_id IN ("
+            "SELECT k.dataset_id FROM catalogue_dataset_fts f "
+            "JOIN catalogue_dataset_fts_key k ON k.rowid = f.rowid "
+            "WHERE catalogue_dataset_fts MATCH %s)",
+            [f"{{title}} : ({expression})"],
+        )
+    return table
+
+
 def text_search(qs, text: str):
     expression = fts_query(text)
     if expression is None:  # nothing searchable: only an exact identifier can match
         expression = '""'
-    matches = RawSQL(
-        "SELECT k.dataset_id FROM catalogue_dataset_fts f "
-        "JOIN catalogue_dataset_fts_key k ON k.rowid = f.rowid "
-        "WHERE catalogue_dataset_fts MATCH %s",
-        [expression],
-    )
+    table = _hits(expression)
+    matches = RawSQL(f"SELECT dataset_id FROM {table}", [])
     rank = RawSQL(
-        f"SELECT -bm25(catalogue_dataset_fts, {WEIGHTS}) FROM catalogue_dataset_fts "
-        "WHERE catalogue_dataset_fts MATCH %s AND catalogue_dataset_fts.rowid = "
-        "(SELECT k.rowid FROM catalogue_dataset_fts_key k "
-        'WHERE k.dataset_id = "catalogue_dataset"."id")',
-        [expression],
+        f'SELECT h.rank FROM {table} h WHERE h.dataset_id = "catalogue_dataset"."id"',
+        [],
         output_field=FloatField(),
     )
     in_title = RawSQL(
-        '"catalogue_dataset"."id" IN (SELECT k.dataset_id FROM catalogue_dataset_fts f '
-        "JOIN catalogue_dataset_fts_key k ON k.rowid = f.rowid "
-        "WHERE catalogue_dataset_fts MATCH %s)",
-        [f"{{title}} : ({expression})"],
+        f'"catalogue_dataset"."id" IN (SELECT dataset_id FROM {table} WHERE in_title = 1)',
+        [],
         output_field=BooleanField(),
     )
     exact = Q(title__iexact=text.strip()) | Q(identifier=text.strip())
