@@ -138,12 +138,16 @@ def _tsquery(text: str, fixed: str) -> tuple[str, list[str]]:
 
 
 def text_search(qs, text: str):
-    exact = Q(title__iexact=text.strip()) | Q(identifier=text.strip())
+    original = text.strip()
+    exact = Q(title__iexact=original) | Q(identifier=original)
     text = plain_query(text)
     fixed = corrected(text)
     query, params = _tsquery(text, fixed)
+    # The exact identifier joins by UNION, not OR, so both sides keep their index.
     matches = RawSQL(
-        f"SELECT dataset_id FROM catalogue_dataset_search WHERE document @@ {query}", params
+        f"SELECT dataset_id FROM catalogue_dataset_search WHERE document @@ {query} "
+        "UNION SELECT id FROM catalogue_dataset WHERE identifier = %s",
+        [*params, original],
     )
     # Matches as typed rank above matches found only through a corrected word.
     rank = RawSQL(
@@ -158,7 +162,7 @@ def text_search(qs, text: str):
         params,
         output_field=BooleanField(),
     )
-    return qs.filter(Q(pk__in=matches) | exact).annotate(
+    return qs.filter(pk__in=matches).annotate(
         search_rank=rank,
         exact_match=ExpressionWrapper(exact, output_field=BooleanField()),
         title_match=in_title,

@@ -125,11 +125,12 @@ def fts_query(text: str) -> str | None:
     return expression
 
 
-def _hits(expression: str) -> str:
+def _hits(expression: str, identifier: str) -> str:
     """A connection-private table of this query's matches: dataset id, bm25 relevance and
     whether the title alone matches. FTS5 ranks every match in one pass here; ranking inside a
     correlated subquery would rerun the full-text query once per matching row."""
-    table = "search_hits_" + hashlib.sha1(expression.encode()).hexdigest()[:16]  # noqa: S324
+    key = f"{expression}\n{identifier}".encode()
+    table = "search_hits_" + hashlib.sha1(key).hexdigest()[:16]  # noqa: S324
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {table} "
@@ -149,6 +150,13 @@ def _hits(expression: str) -> str:
             "WHERE catalogue_dataset_fts MATCH %s)",
             [f"{{title}} : ({expression})"],
         )
+        # An exact identifier matches too; kept in the same table so that the match is one
+        # indexed lookup (an OR beside the IN would make SQLite scan every dataset).
+        cursor.execute(
+            f"INSERT OR IGNORE INTO {table} SELECT id, 0, 0 FROM catalogue_dataset "
+            "WHERE identifier = %s",
+            [identifier],
+        )
     return table
 
 
@@ -156,7 +164,7 @@ def text_search(qs, text: str):
     expression = fts_query(text)
     if expression is None:  # nothing searchable: only an exact identifier can match
         expression = '""'
-    table = _hits(expression)
+    table = _hits(expression, text.strip())
     matches = RawSQL(f"SELECT dataset_id FROM {table}", [])
     rank = RawSQL(
         f'SELECT h.rank FROM {table} h WHERE h.dataset_id = "catalogue_dataset"."id"',
@@ -169,7 +177,7 @@ def text_search(qs, text: str):
         output_field=BooleanField(),
     )
     exact = Q(title__iexact=text.strip()) | Q(identifier=text.strip())
-    return qs.filter(Q(pk__in=matches) | Q(identifier=text.strip())).annotate(
+    return qs.filter(pk__in=matches).annotate(
         search_rank=rank,
         exact_match=ExpressionWrapper(exact, output_field=BooleanField()),
         title_match=in_title,
