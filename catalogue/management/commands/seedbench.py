@@ -9,7 +9,7 @@ import time
 import uuid
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -83,6 +83,10 @@ class Command(BaseCommand):
         loaded = time.perf_counter()
         with transaction.atomic():
             search.reindex_all()
+        with connection.cursor() as cursor:
+            # Planner statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite)
+            # keep them in a running catalogue.
+            cursor.execute("ANALYZE")
         indexed = time.perf_counter()
         self.stdout.write(
             f"Loaded {datasets} datasets in {loaded - started:.1f} s, "
