@@ -1,13 +1,21 @@
 """Facet counts, computed in the database over an already visible, already filtered queryset.
 
-Each function takes the ids subquery of the datasets in play and returns `{"value", "label",
+Each function takes the ids of the datasets in play (`IdSet`) and returns `{"value", "label",
 "count"}` rows, largest first. `only` restricts the count to given values, which is how a
 selected value that fell outside the top rows still gets its true count.
+
+`materialised_ids` evaluates the visible, filtered, searched set once into a temporary table, so
+the eight facet queries read its ids by key instead of each repeating visibility, text search and
+filters over the whole catalogue.
 """
+
+import itertools
+from contextlib import contextmanager
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from catalogue import quality
@@ -15,13 +23,36 @@ from catalogue import vocabularies as v
 from catalogue.models import Dataset, Distribution, Licence, Theme
 
 LIMIT = 50
+_names = itertools.count()
+
+
+class IdSet(RawSQL):
+    """`SELECT id FROM <temporary table>`: usable in `pk__in=` and as raw SQL."""
+
+
+@contextmanager
+def materialised_ids(ids: QuerySet):
+    """The ids of `ids` in a connection-private table for the duration of the block."""
+    try:
+        sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    except EmptyResultSet:  # e.g. a text with no searchable words: nothing to count
+        yield None
+        return
+    table = f"facet_ids_{next(_names)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+    try:
+        yield IdSet(f"SELECT pk FROM {table}", [])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {table}")
 
 
 def _rows(rows, label=lambda value, row: value) -> list[dict]:
     return [{"value": r["value"], "label": label(r["value"], r), "count": r["count"]} for r in rows]
 
 
-def _field(field: str, ids: QuerySet, only: list[str] | None, labels: dict | None = None):
+def _field(field: str, ids: IdSet, only: list[str] | None, labels: dict | None = None):
     qs = Dataset.objects.filter(pk__in=ids)
     if only is not None:
         qs = qs.filter(**{f"{field}__in": only})
@@ -34,7 +65,7 @@ def _field(field: str, ids: QuerySet, only: list[str] | None, labels: dict | Non
     return _rows(rows, lambda value, _: (labels or {}).get(value, value))
 
 
-def publisher(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
+def publisher(ids: IdSet, only: list[str] | None = None) -> list[dict]:
     qs = Dataset.objects.filter(pk__in=ids)
     if only is not None:
         qs = qs.filter(publisher__slug__in=only)
@@ -46,7 +77,7 @@ def publisher(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
     return _rows(rows, lambda _, row: row["publisher__title"])
 
 
-def theme(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
+def theme(ids: IdSet, only: list[str] | None = None) -> list[dict]:
     qs = Theme.objects.filter(datasets__in=ids)
     if only is not None:
         qs = qs.filter(slug__in=only)
@@ -58,7 +89,7 @@ def theme(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
     return _rows(rows, lambda _, row: row["title"])
 
 
-def format(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
+def format(ids: IdSet, only: list[str] | None = None) -> list[dict]:
     # Formats are free text from many catalogues: CSV, csv and .csv are one value.
     qs = Distribution.objects.filter(dataset__in=ids).exclude(format="")
     qs = qs.annotate(value=Lower("format"))
@@ -72,11 +103,8 @@ def format(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
     return _rows(rows, lambda value, _: value.upper())
 
 
-def keyword(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
-    try:
-        sub, params = ids.query.get_compiler(using=ids.db).as_sql()
-    except EmptyResultSet:  # e.g. a query with no searchable words: nothing to count
-        return []
+def keyword(ids: IdSet, only: list[str] | None = None) -> list[dict]:
+    sub, params = ids.sql, list(ids.params)
     if connection.vendor == "postgresql":
         source = "catalogue_dataset d CROSS JOIN LATERAL jsonb_array_elements_text(d.keyword) k"
     else:
@@ -95,20 +123,20 @@ def keyword(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
         return [{"value": kw, "label": kw, "count": n} for kw, n in cursor.fetchall()]
 
 
-def licence(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
+def licence(ids: IdSet, only: list[str] | None = None) -> list[dict]:
     titles = dict(Licence.objects.values_list("uri", "title"))
     return _field("licence", ids, only, titles)
 
 
-def access_rights(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
+def access_rights(ids: IdSet, only: list[str] | None = None) -> list[dict]:
     return _field("access_rights", ids, only, dict(v.AccessRights.choices))
 
 
-def security_classification(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
+def security_classification(ids: IdSet, only: list[str] | None = None) -> list[dict]:
     return _field("security_classification", ids, only, dict(v.SecurityClassification.choices))
 
 
-def quality_rating(ids: QuerySet, only: list[str] | None = None) -> list[dict]:
+def quality_rating(ids: IdSet, only: list[str] | None = None) -> list[dict]:
     return _field("quality_rating", ids, only, quality.RATING_LABELS)
 
 

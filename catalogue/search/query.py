@@ -5,6 +5,7 @@ datasets itself. Counts follow the usual faceted-search rules: values of one fac
 different facets AND together, and a facet's own selection never shrinks its own counts.
 """
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -120,18 +121,28 @@ def dataset_search(
     found = SearchResults(queryset=results, text=text, ordering=ordering, selected=selected)
     if with_facets:
         plain = base.order_by().prefetch_related(None)
-        for name, count in facet_counts.FACETS.items():
-            ids = _filtered(filterset, plain, leave_out=name).order_by().values("pk")
-            rows = count(ids)
-            shown = {row["value"].lower() for row in rows}
-            missing = [v for v in selected.get(name, []) if v.lower() not in shown]
-            if missing:
-                extra = count(ids, only=missing)
-                found_values = {row["value"].lower() for row in extra}
-                rows += extra + [
-                    {"value": m, "label": m, "count": 0}
-                    for m in missing
-                    if m.lower() not in found_values
-                ]
-            found.facets[name] = rows
+        with ExitStack() as stack:
+            sets = {}  # facets with no selection of their own share one id set
+            for name in facet_counts.FACETS:
+                key = name if name in selected else None
+                if key not in sets:
+                    ids = _filtered(filterset, plain, leave_out=key).order_by().values("pk")
+                    sets[key] = stack.enter_context(facet_counts.materialised_ids(ids))
+            for name, count in facet_counts.FACETS.items():
+                ids = sets[name if name in selected else None]
+                found.facets[name] = [] if ids is None else _facet(count, ids, selected.get(name))
     return found
+
+
+def _facet(count, ids, chosen: list[str] | None) -> list[dict]:
+    """A facet's top values, plus any selected value that fell outside them."""
+    rows = count(ids)
+    shown = {row["value"].lower() for row in rows}
+    missing = [v for v in chosen or [] if v.lower() not in shown]
+    if missing:
+        extra = count(ids, only=missing)
+        found_values = {row["value"].lower() for row in extra}
+        rows += extra + [
+            {"value": m, "label": m, "count": 0} for m in missing if m.lower() not in found_values
+        ]
+    return rows
