@@ -6,7 +6,7 @@ than an empty page that looks like "no results".
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models.functions import Lower
 
 from catalogue import quality
 from catalogue import vocabularies as v
@@ -92,9 +92,7 @@ class DatasetFilter(django_filters.FilterSet):
         return qs.has_keyword(value)
 
     def filter_format(self, qs, name, value):
-        match = Q()
-        for fmt in value:
-            match |= Q(format__iexact=fmt)
+        distributions = Dataset.distributions.field.model.objects.annotate(fmt=Lower("format"))
         return qs.filter(
-            pk__in=Dataset.distributions.field.model.objects.filter(match).values("dataset_id")
+            pk__in=distributions.filter(fmt__in=[v.lower() for v in value]).values("dataset_id")
         )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Lower
 
 from catalogue import vocabularies as v
 from catalogue.search import text_search
@@ -174,6 +175,8 @@ class Distribution(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        # Formats are matched and counted case-insensitively (search filters and facets).
+        indexes = [models.Index(Lower("format"), name="distribution_format_lower")]
 
     def __str__(self) -> str:
         return self.title or self.format or "Distribution"

@@ -157,8 +157,10 @@ def text_search(qs, text: str):
         [text, fixed],
         output_field=FloatField(),
     )
+    # The title is the vector's weight-A part: no text is parsed again at query time.
     in_title = RawSQL(
-        f"""to_tsvector('{CONFIG}', {_plain('"catalogue_dataset"."title"')}) @@ {query}""",
+        f"SELECT ts_filter(s.document, '{{a}}') @@ {query} FROM catalogue_dataset_search s "
+        'WHERE s.dataset_id = "catalogue_dataset"."id"',
         params,
         output_field=BooleanField(),
     )

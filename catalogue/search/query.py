@@ -53,7 +53,7 @@ def _order(qs: QuerySet, ordering: str, searching: bool) -> QuerySet:
         fit = Case(When(title_match=True, then=Length("title")), default=Value(0))
         return qs.order_by(
             F("exact_match").desc(),
-            F("title_match").desc(),
+            F("title_match").desc(nulls_last=True),
             fit.asc(),
             F("search_rank").desc(nulls_last=True),
             "-quality_score",
