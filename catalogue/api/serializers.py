@@ -84,8 +84,15 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DistributionSerializer(many=True))
     def get_distribution(self, obj: Dataset) -> list[dict]:
-        context = {**self.context, "downloads_visible": self._downloads_visible(obj)}
-        return DistributionSerializer(obj.distributions.all(), many=True, context=context).data
+        # One distribution serializer per link visibility, reused for every row of a list:
+        # building a ModelSerializer's fields costs more than serialising a page of rows.
+        visible = self._downloads_visible(obj)
+        cache = self.__dict__.setdefault("_distribution_serializers", {})
+        if visible not in cache:
+            cache[visible] = DistributionSerializer(
+                context={**self.context, "downloads_visible": visible}
+            )
+        return [cache[visible].to_representation(d) for d in obj.distributions.all()]
 
     @extend_schema_field(QualitySerializer)
     def get_quality(self, obj: Dataset) -> dict:

@@ -61,7 +61,7 @@ class DatasetQuerySet(models.QuerySet):
         return self.filter(match)
 
     def search(self, text: str) -> "DatasetQuerySet":
-        """Full-text matches, annotated with `search_rank` and `exact_match` (catalogue.search)."""
+        """Full-text matches, annotated with search_rank, exact_match and title_match."""
         return text_search(self, text)
 
     def owned_by(self, organisation: Organisation) -> "DatasetQuerySet":
