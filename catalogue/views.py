@@ -100,7 +100,9 @@ def _pagination(page, params: QueryDict) -> dict | None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    found = dataset_search(user=request.user, params=QueryDict())
+    found = dataset_search(
+        user=request.user, params=QueryDict(), only_facets=["theme", "publisher"]
+    )
     return render(
         request,
         "catalogue/home.html",

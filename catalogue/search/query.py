@@ -91,10 +91,12 @@ def dataset_search(
     user: AbstractBaseUser | AnonymousUser,
     params: QueryDict,
     with_facets: bool = True,
+    only_facets: list[str] | None = None,
 ) -> SearchResults:
     """Datasets the user may see that match `params` (the API's query parameters), ordered,
     with facet counts. Lists show published records unless `status` is asked for; withdrawn
-    pages stay reachable by their address. Raises SearchParameterError on a bad value."""
+    pages stay reachable by their address. `only_facets` limits the counting to the facets a
+    page shows. Raises SearchParameterError on a bad value."""
     text = (params.get("q") or "").strip()
     ordering = params.get("ordering") or ("relevance" if text else BROWSE_ORDERING)
     base = selectors.dataset_list(user=user)
@@ -123,12 +125,14 @@ def dataset_search(
         plain = base.order_by().prefetch_related(None)
         with ExitStack() as stack:
             sets = {}  # facets with no selection of their own share one id set
-            for name in facet_counts.FACETS:
+            names = only_facets or list(facet_counts.FACETS)
+            for name in names:
                 key = name if name in selected else None
                 if key not in sets:
                     ids = _filtered(filterset, plain, leave_out=key).order_by().values("pk")
                     sets[key] = stack.enter_context(facet_counts.materialised_ids(ids))
-            for name, count in facet_counts.FACETS.items():
+            for name in names:
+                count = facet_counts.FACETS[name]
                 ids = sets[name if name in selected else None]
                 found.facets[name] = [] if ids is None else _facet(count, ids, selected.get(name))
     return found
