@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
 
 .PHONY: run test install lint format migrate demo worker beat clean
 
@@ -14,7 +15,13 @@ $(INSTALLED): requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-install: $(INSTALLED)
+# GOV.UK Frontend (served as static files) and axe-core (accessibility tests), from package-lock.json.
+$(NODE_INSTALLED): package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20 and npm are needed for the GOV.UK Frontend assets"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(INSTALLED) $(NODE_INSTALLED)
 
 run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput

@@ -11,6 +11,7 @@ from catalogue.models import (
     Organisation,
     Theme,
 )
+from catalogue.search import index_datasets
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,6 +25,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "abbreviation", "organisation_type", "parent"]
     list_filter = ["organisation_type"]
     search_fields = ["title", "slug", "abbreviation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        index_datasets(obj.datasets.values_list("pk", flat=True))  # publisher title is indexed
+
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["parent"]
     inlines = [MembershipInline]
@@ -93,6 +99,11 @@ class DatasetAdmin(admin.ModelAdmin):
     date_hierarchy = "metadata_modified"
     list_select_related = ["publisher"]
     inlines = [DistributionInline, ContactPointInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        index_datasets([form.instance.pk])  # after themes are saved: they are indexed too
+
     fieldsets = [
         (
             None,
@@ -176,6 +187,10 @@ class DatasetAdmin(admin.ModelAdmin):
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["title", "slug"]
     search_fields = ["title", "slug"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        index_datasets(obj.datasets.values_list("pk", flat=True))  # theme titles are indexed
 
 
 @admin.register(Licence)

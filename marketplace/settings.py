@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.branding",
+                "marketplace.context_processors.navigation",
                 "governance.context_processors.inbox",
             ],
         },

@@ -1,6 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from catalogue.search import index_datasets
 from catalogue.vocabularies import OGL_V3
 
 
@@ -35,6 +36,7 @@ class MembershipFactory(DjangoModelFactory):
 class DatasetFactory(DjangoModelFactory):
     class Meta:
         model = "catalogue.Dataset"
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Road traffic counts {n}")
     slug = factory.Sequence(lambda n: f"dataset-{n}")
@@ -44,6 +46,13 @@ class DatasetFactory(DjangoModelFactory):
     access_rights = "OPEN"
     metadata_visibility = "PUBLIC"
     licence = OGL_V3
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # The write services index every dataset they save; factories write directly, so they
+        # index too. Tests that add themes afterwards call index_datasets themselves.
+        if create:
+            index_datasets([self.pk])
 
 
 class DistributionFactory(DjangoModelFactory):

@@ -76,6 +76,7 @@ class DatasetSerializer(serializers.ModelSerializer):
     downloads_visible = serializers.SerializerMethodField()
     stale = serializers.SerializerMethodField()
     serves_dataset = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    highlight = serializers.SerializerMethodField()
 
     class Meta:
         model = Dataset
@@ -87,7 +88,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "temporal_end", "status", "metadata_visibility", "landing_page", "distribution",
             "endpoint_url", "endpoint_description", "serves_dataset", "service_status",
             "service_type", "quality", "source", "downloads_visible", "stale", "metadata_created",
-            "metadata_modified",
+            "metadata_modified", "highlight",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -97,8 +98,15 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DistributionSerializer(many=True))
     def get_distribution(self, obj: Dataset) -> list[dict]:
-        context = {**self.context, "downloads_visible": self._downloads_visible(obj)}
-        return DistributionSerializer(obj.distributions.all(), many=True, context=context).data
+        # One distribution serializer per link visibility, reused for every row of a list:
+        # building a ModelSerializer's fields costs more than serialising a page of rows.
+        visible = self._downloads_visible(obj)
+        cache = self.__dict__.setdefault("_distribution_serializers", {})
+        if visible not in cache:
+            cache[visible] = DistributionSerializer(
+                context={**self.context, "downloads_visible": visible}
+            )
+        return [cache[visible].to_representation(d) for d in obj.distributions.all()]
 
     @extend_schema_field(QualitySerializer)
     def get_quality(self, obj: Dataset) -> dict:
@@ -113,6 +121,11 @@ class DatasetSerializer(serializers.ModelSerializer):
     def get_stale(self, obj: Dataset) -> bool:
         """Overdue against its own update frequency (half a period late)."""
         return quality.is_stale(obj.update_frequency, obj.modified, timezone.now())
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField(), allow_null=True))
+    def get_highlight(self, obj: Dataset) -> dict | None:
+        """Where a search matched: HTML with <mark> around matched words; null when browsing."""
+        return self.context.get("highlights", {}).get(str(obj.pk))
 
     def get_downloads_visible(self, obj: Dataset) -> bool:
         return self._downloads_visible(obj)

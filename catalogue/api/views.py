@@ -1,18 +1,19 @@
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from catalogue import services
+from catalogue.errors import SearchParameterError
 from catalogue.models import Dataset, Licence, Membership, Organisation, Theme
-from catalogue.permissions import is_member, require_role
+from catalogue.permissions import is_member
+from catalogue.search.query import ORDERINGS, dataset_search
 from catalogue.selectors import dataset_list, dataset_lookup, organisation_members
-from catalogue.vocabularies import DatasetStatus, Role
+from catalogue.vocabularies import DatasetStatus
 
 from .filters import DatasetFilter
 from .permissions import ReadOnlyOrAuthenticated
@@ -45,6 +46,34 @@ class DatasetViewSet(
         if self.action == "list" and "status" not in self.request.query_params:
             qs = qs.filter(status=DatasetStatus.PUBLISHED)
         return qs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=list(ORDERINGS),
+                description=(
+                    "relevance (the default with `q`), title, -title, modified, -modified "
+                    "(newest first: the default when browsing)"
+                ),
+            ),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="At most 100."),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        """Search and browse: results with highlights, plus facet counts in `facets`."""
+        try:
+            found = dataset_search(user=request.user, params=request.query_params)
+        except SearchParameterError as error:
+            raise ValidationError(error.errors) from error
+        page = self.paginate_queryset(found.queryset)
+        context = {**self.get_serializer_context(), "highlights": found.highlights_for(page)}
+        data = DatasetSerializer(page, many=True, context=context).data
+        response = self.get_paginated_response(data)
+        response.data["facets"] = found.facets
+        return response
 
     def get_object(self) -> Dataset:
         dataset = dataset_lookup(user=self.request.user, key=self.kwargs["pk"])
@@ -125,10 +154,12 @@ class OrganisationViewSet(
             actor=self.request.user, **serializer.validated_data
         )
 
-    @transaction.atomic
     def perform_update(self, serializer):
-        require_role(self.request.user, serializer.instance, [Role.ADMIN], "change its details")
-        serializer.save()
+        serializer.instance = services.organisation_update(
+            actor=self.request.user,
+            organisation=serializer.instance,
+            data=serializer.validated_data,
+        )
 
 
 class MembershipViewSet(

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
-from django.db.models.functions import Now
+from django.db.models.functions import Lower, Now
 
 from catalogue import vocabularies as v
+from catalogue.search import text_search
 
 from .organisations import Membership, Organisation
 from .vocabularies import Theme
@@ -66,6 +67,10 @@ class DatasetQuerySet(models.QuerySet):
         for keyword in keywords:
             match |= Q(keyword__icontains=json.dumps(keyword, ensure_ascii=ascii_only))
         return self.filter(match)
+
+    def search(self, text: str) -> "DatasetQuerySet":
+        """Full-text matches, annotated with search_rank, exact_match and title_match."""
+        return text_search(self, text)
 
     def owned_by(self, organisation: Organisation) -> "DatasetQuerySet":
         return self.filter(publisher=organisation)
@@ -210,6 +215,8 @@ class Distribution(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        # Formats are matched and counted case-insensitively (search filters and facets).
+        indexes = [models.Index(Lower("format"), name="distribution_format_lower")]
 
     def __str__(self) -> str:
         return self.title or self.format or "Distribution"

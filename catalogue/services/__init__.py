@@ -5,7 +5,12 @@ from .datasets import (
     dataset_update,
     dataset_withdraw,
 )
-from .organisations import membership_create, membership_delete, organisation_create
+from .organisations import (
+    membership_create,
+    membership_delete,
+    organisation_create,
+    organisation_update,
+)
 
 __all__ = [
     "dataset_create",
@@ -16,4 +21,5 @@ __all__ = [
     "membership_create",
     "membership_delete",
     "organisation_create",
+    "organisation_update",
 ]

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from catalogue.errors import TransitionError
 from catalogue.models import ContactPoint, Dataset, Distribution, Organisation
 from catalogue.permissions import require_role
+from catalogue.search import index_datasets
 from catalogue.selectors import dataset_assessment
 from catalogue.signals import dataset_transitioned
 from catalogue.vocabularies import DatasetStatus, Role
@@ -89,6 +90,7 @@ def dataset_create(*, actor: AbstractBaseUser, publisher: Organisation, data: di
         dataset.identifier = f"{settings.SITE_URL}/datasets/{dataset.pk}"
         Dataset.objects.filter(pk=dataset.pk).update(identifier=dataset.identifier)
     _set_relations(dataset, data)
+    index_datasets([dataset.pk])
     return dataset_refresh_quality(dataset=dataset)
 
 
@@ -106,6 +108,7 @@ def dataset_update(*, actor: AbstractBaseUser, dataset: Dataset, data: dict) -> 
             setattr(dataset, field, data[field])
     dataset.save()
     _set_relations(dataset, data)
+    index_datasets([dataset.pk])
     return dataset_refresh_quality(dataset=dataset)
 
 

@@ -38,6 +38,7 @@ from catalogue.harvest.records import DatasetRecord, RecordError, UnchangedRecor
 from catalogue.harvest.sources import open_harvest, parse_file
 from catalogue.models import Dataset, HarvestJob, HarvestRecordIssue, HarvestSource
 from catalogue.permissions import require_role
+from catalogue.search import index_datasets
 from catalogue.services.harvest_upsert import BatchContext, dataset_upsert_records, stored_hash_of
 from catalogue.signals import dataset_transitioned
 from catalogue.vocabularies import DatasetStatus, Role
@@ -279,9 +280,11 @@ class _Run:
 def _after_batch(dataset_ids: list) -> None:
     """Called once per committed batch with the ids of datasets created or updated in it.
 
-    The one place where follow-up work on harvested datasets belongs (e.g. refreshing the
-    search index in bulk). Quality scores are already written with the rows.
+    The one place where follow-up work on harvested datasets belongs. Quality scores are
+    already written with the rows; the search index is refreshed here, in bulk.
     """
+    if dataset_ids:
+        index_datasets(dataset_ids)
 
 
 def _known(job: HarvestJob) -> Callable[[str, str], bool]:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from catalogue.models import Membership, Organisation
 from catalogue.permissions import require_role
+from catalogue.search import index_datasets
 from catalogue.vocabularies import Role
 
 
@@ -21,6 +22,23 @@ def organisation_create(
     organisation = Organisation(slug=slug, title=title, **fields)
     organisation.full_clean()
     organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: AbstractBaseUser, organisation: Organisation, data: dict
+) -> Organisation:
+    """Organisation admins change its details; its datasets are reindexed when the title, which
+    search matches on, changes."""
+    require_role(actor, organisation, [Role.ADMIN], "change its details")
+    old_title = organisation.title
+    for name, value in data.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    if organisation.title != old_title:
+        index_datasets(organisation.datasets.values_list("pk", flat=True))
     return organisation
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from catalogue.harvest.records import DatasetRecord
 from catalogue.models import ContactPoint, Dataset, Distribution, Organisation, Theme
+from catalogue.search import index_datasets
 from catalogue.services.datasets import dataset_refresh_quality, unique_slug
 from catalogue.vocabularies import AccessRights, DatasetStatus, DatasetType, UpdateFrequency
 
@@ -123,4 +124,5 @@ def dataset_upsert_record(
         ContactPoint(dataset=dataset, **values) for values in contact_fields_from_record(record)
     )
     dataset_refresh_quality(dataset=dataset)
+    index_datasets([dataset.pk])
     return dataset, created

@@ -49,7 +49,8 @@ def what_requester_sees(world, dataset) -> dict:
         "searched": dataset.title in {r["title"] for r in searched}
         if "claims" in dataset.title
         else None,
-        "search_page": dataset.title in search_page,
+        # The page repeats the query, so look for a link to the dataset, not its title.
+        "search_page": f"/datasets/{dataset.slug}/" in search_page,
         "detail": detail.status_code,
         "download": detail.json()["distribution"][0]["download_url"]
         if detail.status_code == 200

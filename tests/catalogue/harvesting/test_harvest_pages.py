@@ -118,4 +118,5 @@ def test_job_report_lists_counts_failures_and_warnings_with_identifiers(
     assert document["dataset"][1]["identifier"] in page and "every blue moon" in page
     dataset = source.datasets.get(source_identifier=document["dataset"][2]["identifier"])
     detail = client.get(f"/datasets/{dataset.slug}/").content.decode()
-    assert "Harvested from FCC file" in detail
+    assert "Harvested from</dt>" in detail
+    assert "FCC file (data.json" in detail

@@ -1,0 +1,47 @@
+"""Full-text search over datasets: one interface, one backend per database vendor.
+
+`index_datasets(ids)` is the only way the index changes; every write path calls it once per
+batch after the dataset, its themes, keywords and publisher are saved. `text_search(qs, text)`
+narrows a queryset to matches and annotates `search_rank` (higher is better), `exact_match`
+(title or identifier equal to the text) and `title_match` (the title alone matches);
+`highlights(ids, text)` returns HTML-safe snippets for one page of results.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+
+from . import postgres, sqlite
+
+
+def _backend():
+    return postgres if connection.vendor == "postgresql" else sqlite
+
+
+def index_datasets(ids: Iterable[Any]) -> None:
+    """Bring the index rows of these datasets up to date (set-based; missing ids are dropped)."""
+    ids = [str(i) for i in ids]
+    if ids:
+        _backend().index_datasets(ids)
+
+
+def reindex_all() -> int:
+    """Rebuild the whole index; returns the number of datasets indexed."""
+    return _backend().reindex_all()
+
+
+def text_search(qs, text: str):
+    return _backend().text_search(qs, text)
+
+
+def highlights(ids: Iterable[Any], text: str) -> dict[str, dict[str, str]]:
+    ids = [str(i) for i in ids]
+    if not ids or not text.strip():
+        return {}
+    return _backend().highlights(ids, text)
+
+
+def typo_tolerant() -> bool:
+    """Whether misspelled words still match on this database (trigram similarity)."""
+    return _backend().TYPO_TOLERANT

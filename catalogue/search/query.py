@@ -1,0 +1,152 @@
+"""The dataset search every interface uses: visibility, filters, text, ordering and facets.
+
+The API and the search page both call `dataset_search`; neither filters, counts or orders
+datasets itself. Counts follow the usual faceted-search rules: values of one facet OR together,
+different facets AND together, and a facet's own selection never shrinks its own counts.
+"""
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models.functions import Length
+from django.http import QueryDict
+
+from catalogue import selectors
+from catalogue.api.filters import DatasetFilter
+from catalogue.errors import SearchParameterError
+from catalogue.vocabularies import DatasetStatus
+
+from . import facets as facet_counts
+from . import highlights
+
+ORDERINGS = {
+    "relevance": "Most relevant",
+    "-modified": "Recently updated",
+    "modified": "Least recently updated",
+    "title": "Title A to Z",
+    "-title": "Title Z to A",
+}
+BROWSE_ORDERING = "-modified"
+
+
+@dataclass
+class SearchResults:
+    queryset: QuerySet
+    text: str
+    ordering: str
+    selected: dict[str, list[str]] = field(default_factory=dict)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+
+    def highlights_for(self, datasets) -> dict[str, dict[str, str]]:
+        """Snippets for one page of results (already visible rows, so nothing leaks)."""
+        return highlights([d.pk for d in datasets], self.text) if self.text else {}
+
+
+def _order(qs: QuerySet, ordering: str, searching: bool) -> QuerySet:
+    newest = F("modified").desc(nulls_last=True)
+    if ordering == "relevance" and searching:
+        # Exact title or identifier first of all. Then records whose title alone matches, the
+        # closest-fitting (shortest) title first, so "Hospital admissions" leads the records that
+        # merely mention it. Then text relevance; quality and recency break the remaining ties.
+        fit = Case(When(title_match=True, then=Length("title")), default=Value(0))
+        return qs.order_by(
+            F("exact_match").desc(),
+            F("title_match").desc(nulls_last=True),
+            fit.asc(),
+            F("search_rank").desc(nulls_last=True),
+            "-quality_score",
+            newest,
+            "title",
+        )
+    if ordering in ("modified", "-modified"):
+        asc = F("modified").asc(nulls_last=True)
+        return qs.order_by(newest if ordering == "-modified" else asc, "title", "pk")
+    if ordering in ("title", "-title"):
+        return qs.order_by(ordering, "pk")
+    return qs.order_by(newest, "title", "pk")
+
+
+def _validated(base: QuerySet, params: QueryDict) -> DatasetFilter:
+    filterset = DatasetFilter(data=params, queryset=base)
+    if not filterset.is_valid():
+        raise SearchParameterError(
+            {name: [str(e) for e in errors] for name, errors in filterset.errors.items()}
+        )
+    return filterset
+
+
+def _filtered(filterset: DatasetFilter, qs: QuerySet, *, leave_out: str | None = None):
+    """The filters of one validated parameter set applied to `qs`, optionally all but one."""
+    for name, value in filterset.form.cleaned_data.items():
+        # The text search is applied once, to the base, by dataset_search.
+        if name not in (leave_out, "q"):
+            qs = filterset.filters[name].filter(qs, value)
+    return qs
+
+
+def dataset_search(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    params: QueryDict,
+    with_facets: bool = True,
+    only_facets: list[str] | None = None,
+) -> SearchResults:
+    """Datasets the user may see that match `params` (the API's query parameters), ordered,
+    with facet counts. Lists show published records unless `status` is asked for; withdrawn
+    pages stay reachable by their address. `only_facets` limits the counting to the facets a
+    page shows. Raises SearchParameterError on a bad value."""
+    text = (params.get("q") or "").strip()
+    ordering = params.get("ordering") or ("relevance" if text else BROWSE_ORDERING)
+    base = selectors.dataset_list(user=user)
+    if "status" not in params:
+        base = base.filter(status=DatasetStatus.PUBLISHED)
+    try:
+        filterset = _validated(base, params)
+    except SearchParameterError as error:
+        errors = error.errors
+    else:
+        errors = {}
+    if ordering not in ORDERINGS:
+        errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
+    if errors:
+        raise SearchParameterError(errors)
+    if text:
+        base = base.search(text)
+    results = _order(_filtered(filterset, base), ordering, bool(text))
+    selected = {
+        name: [v for v in params.getlist(name) if v.strip()]
+        for name in facet_counts.FACETS
+        if params.getlist(name)
+    }
+    found = SearchResults(queryset=results, text=text, ordering=ordering, selected=selected)
+    if with_facets:
+        plain = base.order_by().prefetch_related(None)
+        with ExitStack() as stack:
+            sets = {}  # facets with no selection of their own share one id set
+            names = only_facets or list(facet_counts.FACETS)
+            for name in names:
+                key = name if name in selected else None
+                if key not in sets:
+                    ids = _filtered(filterset, plain, leave_out=key).order_by().values("pk")
+                    sets[key] = stack.enter_context(facet_counts.materialised_ids(ids))
+            for name in names:
+                count = facet_counts.FACETS[name]
+                ids = sets[name if name in selected else None]
+                found.facets[name] = [] if ids is None else _facet(count, ids, selected.get(name))
+    return found
+
+
+def _facet(count, ids, chosen: list[str] | None) -> list[dict]:
+    """A facet's top values, plus any selected value that fell outside them."""
+    rows = count(ids)
+    shown = {row["value"].lower() for row in rows}
+    missing = [v for v in chosen or [] if v.lower() not in shown]
+    if missing:
+        extra = count(ids, only=missing)
+        found_values = {row["value"].lower() for row in extra}
+        rows += extra + [
+            {"value": m, "label": m, "count": 0} for m in missing if m.lower() not in found_values
+        ]
+    return rows
