@@ -27,7 +27,7 @@ class HarvestSourceForm(forms.Form):
         help_text="manual, hourly, daily, weekly, or an interval such as 30m, 6h or 2d",
     )
     token = forms.CharField(
-        label="API token (optional)",
+        label="API token",
         required=False,
         widget=forms.PasswordInput,
         help_text="Sent only to the catalogue's own address; never shown again.",
