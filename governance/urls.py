@@ -22,6 +22,7 @@ urlpatterns = [
     path("grants/", decisions.grants, name="grants"),
     path("grants/<int:pk>/revoke/", decisions.grant_revoke, name="grant-revoke"),
     path("register/", pages.register, name="register"),
+    path("dashboards/", pages.dashboards, name="dashboards"),
     path("inbox/", pages.inbox, name="inbox"),
     path("inbox/read/", pages.inbox_mark_read, name="inbox-read"),
 ]

@@ -1,5 +1,6 @@
-"""Pages anyone may read (the transparency register) and each user's inbox."""
+"""Pages anyone may read (the transparency register, dashboards) and each user's inbox."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance import selectors
+from governance.dashboards import catalogue_figures, organisation_figures
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -32,3 +34,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
     selectors.inbox(user=request.user).unread().update(read_at=timezone.now())
     return redirect("governance:inbox")
+
+
+def dashboards(request: HttpRequest) -> HttpResponse:
+    """How the catalogue and the access loop are doing; more for members of organisations."""
+    return render(
+        request,
+        "governance/dashboards.html",
+        {
+            "catalogue": catalogue_figures(user=request.user),
+            "organisations": organisation_figures(user=request.user),
+            "sla_days": settings.GOVERNANCE_SLA_DAYS,
+        },
+    )

@@ -8,7 +8,13 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import require_service
-from tests.factories import DatasetFactory, DistributionFactory, OrganisationFactory
+from tests.factories import (
+    DatasetFactory,
+    DistributionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,6 +93,8 @@ def test_pages_have_no_serious_or_critical_accessibility_violations(live_server,
         "organisations": "/organisations/",
         "organisation": "/organisations/harbour-authority/",
         "sign in": "/accounts/login/",
+        "register of shares": "/register/",
+        "dashboards": "/dashboards/",
     }
     page = browser.new_page()
     found = {}
@@ -106,6 +114,42 @@ def test_pages_have_no_serious_or_critical_accessibility_violations(live_server,
     assert button.get_attribute("href") == f"/requests/new/?dataset={site['restricted'].pk}"
     page.goto(live_server.url + f"/datasets/{site['open'].slug}/")
     assert page.get_by_role("button", name="Request access").count() == 0
+
+
+def test_signed_in_pages_have_no_serious_or_critical_accessibility_violations(
+    live_server, site, browser, settings
+):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server is http
+    harbours = site["open"].publisher
+    user = UserFactory(username="harbour-officer")
+    for role in ["publisher", "governance_officer"]:
+        MembershipFactory(user=user, organisation=harbours, role=role)
+    page = browser.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "harbour-officer")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("button[type=submit]")
+    pages = {
+        "publish": "/publish/",
+        "create a dataset": "/publish/new/",
+        "edit a dataset": f"/publish/{site['open'].pk}/",
+        "harvest sources": "/harvest/",
+        "decision queue": "/governance/queue/",
+        "my requests": "/requests/",
+        "start a request": f"/requests/new/?dataset={site['river'].pk}",
+        "grants": "/grants/",
+        "inbox": "/inbox/",
+        "dashboards": "/dashboards/",
+    }
+    found = {}
+    for name, path in pages.items():
+        response = page.goto(live_server.url + path)
+        assert response.status in (200, 400), (name, response.status)
+        assert "Sign out" in page.content(), name
+        problems = serious_violations(page)
+        if problems:
+            found[name] = problems
+    assert found == {}
 
 
 def test_search_filters_sort_and_pages_work_with_javascript_off(live_server, site, browser):
