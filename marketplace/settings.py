@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "GrantStatusEnum": "governance.vocabularies.GrantStatus",
         "ApprovalStepStatusEnum": "governance.vocabularies.StepStatus",
         "ApprovalStepRoleEnum": "governance.vocabularies.StepRole",
+        "HarvestJobStatusEnum": "catalogue.models.harvest.HarvestJob.Status",
     },
 }
 API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30")))

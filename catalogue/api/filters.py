@@ -7,6 +7,7 @@ than an empty page that looks like "no results".
 import django_filters
 from django import forms
 from django.db.models.functions import Lower
+from drf_spectacular.utils import extend_schema_field
 
 from catalogue import quality
 from catalogue import vocabularies as v
@@ -37,6 +38,7 @@ class MultiValueField(forms.Field):
             )
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class MultiValueFilter(django_filters.Filter):
     field_class = MultiValueField
 
