@@ -1,20 +1,17 @@
 """Turning harvest records into datasets: the one mapping from `DatasetRecord` to the model.
 
-Used by the demo loader and by the harvest service, which adds batching, content hashes and
-withdrawals on top. Records come from other catalogues, so values are fitted to our limits
-(lengths, vocabularies) rather than refused: the parser has already recorded warnings.
+Used by the harvest service (catalogue/services/harvest_upsert.py), which adds batching,
+content hashes and withdrawals on top. Records come from other catalogues, so values are fitted
+to our limits (lengths, vocabularies) rather than refused: the parser has already recorded
+warnings.
 """
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from catalogue.harvest.records import DatasetRecord
-from catalogue.models import ContactPoint, Dataset, Distribution, Organisation, Theme
-from catalogue.search import index_datasets
-from catalogue.services.datasets import dataset_refresh_quality, unique_slug
-from catalogue.vocabularies import AccessRights, DatasetStatus, DatasetType, UpdateFrequency
+from catalogue.vocabularies import AccessRights, DatasetType, UpdateFrequency
 
 # Sets, not TextChoices.values (a new list on every access): this runs once per harvested record.
 _TYPES = frozenset(DatasetType.values)
@@ -90,39 +87,3 @@ def contact_fields_from_record(record: DatasetRecord) -> list[dict]:
         for c in record.contact_point
         if c.name or c.email
     ]
-
-
-def _distributions(dataset: Dataset, record: DatasetRecord) -> list[Distribution]:
-    return [
-        Distribution(dataset=dataset, **values)
-        for values in distribution_fields_from_record(record)
-    ]
-
-
-@transaction.atomic
-def dataset_upsert_record(
-    *, organisation: Organisation, record: DatasetRecord
-) -> tuple[Dataset, bool]:
-    """Create or update the organisation's published dataset for a record; True when created."""
-    fields = dataset_fields_from_record(record)
-    dataset = Dataset.objects.filter(
-        publisher=organisation, identifier=fields["identifier"]
-    ).first()
-    created = dataset is None
-    if created:
-        dataset = Dataset(publisher=organisation, status=DatasetStatus.PUBLISHED)
-        dataset.published_at = timezone.now()
-        dataset.slug = unique_slug(fields["title"])
-    for name, value in fields.items():
-        setattr(dataset, name, value)
-    dataset.save()
-    dataset.theme.set(Theme.objects.filter(slug__in=record.theme))
-    dataset.distributions.all().delete()
-    Distribution.objects.bulk_create(_distributions(dataset, record))
-    dataset.contact_points.all().delete()
-    ContactPoint.objects.bulk_create(
-        ContactPoint(dataset=dataset, **values) for values in contact_fields_from_record(record)
-    )
-    dataset_refresh_quality(dataset=dataset)
-    index_datasets([dataset.pk])
-    return dataset, created
