@@ -4,21 +4,13 @@ retries."""
 from celery import shared_task
 from django.conf import settings
 
-from catalogue.models import Dataset
 from catalogue.services.harvest import (
     HarvestBusy,
     HarvestRetry,
     harvest_due_sources,
     harvest_job_run,
 )
-from catalogue.services.validation import dataset_validate, links_check_due
-
-
-@shared_task(acks_late=True)
-def dataset_validate_task(dataset_id: str) -> None:
-    dataset = Dataset.objects.filter(pk=dataset_id).first()
-    if dataset is not None:
-        dataset_validate(dataset=dataset)
+from catalogue.services.validation import links_check_due
 
 
 @shared_task(acks_late=True)

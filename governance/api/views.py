@@ -76,7 +76,13 @@ class AccessRequestViewSet(
         )
         return self._respond(access_request)
 
-    def _act(self, service, request, **kwargs) -> Response:
+    def _act(self, service, request, body=None) -> Response:
+        """Call a transition service; `body` validates the request's reason or comment."""
+        kwargs = {}
+        if body is not None:
+            data = body(data=request.data)
+            data.is_valid(raise_exception=True)
+            kwargs = dict(data.validated_data)
         access_request = service(actor=request.user, access_request=self.get_object(), **kwargs)
         return self._respond(access_request)
 
@@ -93,38 +99,22 @@ class AccessRequestViewSet(
     @extend_schema(request=CommentSerializer, responses=AccessRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        comment = CommentSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
-        return self._act(
-            services.access_request_approve, request, comment=comment.validated_data["comment"]
-        )
+        return self._act(services.access_request_approve, request, body=CommentSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=AccessRequestSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        reason = ReasonSerializer(data=request.data)
-        reason.is_valid(raise_exception=True)
-        return self._act(
-            services.access_request_reject, request, reason=reason.validated_data["reason"]
-        )
+        return self._act(services.access_request_reject, request, body=ReasonSerializer)
 
     @extend_schema(request=ReasonSerializer, responses=AccessRequestSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        reason = ReasonSerializer(data=request.data)
-        reason.is_valid(raise_exception=True)
-        return self._act(
-            services.access_request_return, request, reason=reason.validated_data["reason"]
-        )
+        return self._act(services.access_request_return, request, body=ReasonSerializer)
 
     @extend_schema(request=CommentSerializer, responses=AccessRequestSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        comment = CommentSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
-        return self._act(
-            services.access_request_cancel, request, comment=comment.validated_data["comment"]
-        )
+        return self._act(services.access_request_cancel, request, body=CommentSerializer)
 
     @extend_schema(responses=AuditEventSerializer(many=True))
     @action(detail=True, methods=["get"])
