@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection
 
 from . import postgres, sqlite
+from .terms import index_terms, reindex_terms
 
 
 def _backend():
@@ -24,11 +25,14 @@ def index_datasets(ids: Iterable[Any]) -> None:
     ids = [str(i) for i in ids]
     if ids:
         _backend().index_datasets(ids)
+        index_terms(ids)
 
 
 def reindex_all() -> int:
     """Rebuild the whole index; returns the number of datasets indexed."""
-    return _backend().reindex_all()
+    count = _backend().reindex_all()
+    reindex_terms()
+    return count
 
 
 def text_search(qs, text: str):

@@ -5,7 +5,6 @@ datasets itself. Counts follow the usual faceted-search rules: values of one fac
 different facets AND together, and a facet's own selection never shrinks its own counts.
 """
 
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,6 +19,7 @@ from catalogue.vocabularies import DatasetStatus
 
 from . import facets as facet_counts
 from . import highlights
+from .results import ResultRows, ResultTable, narrow_sql
 
 ORDERINGS = {
     "relevance": "Most relevant",
@@ -33,7 +33,7 @@ BROWSE_ORDERING = "-modified"
 
 @dataclass
 class SearchResults:
-    queryset: QuerySet
+    queryset: ResultRows  # the ordered matches; count() and slices, like a queryset
     text: str
     ordering: str
     selected: dict[str, list[str]] = field(default_factory=dict)
@@ -44,28 +44,30 @@ class SearchResults:
         return highlights([d.pk for d in datasets], self.text) if self.text else {}
 
 
-def _order(qs: QuerySet, ordering: str, searching: bool) -> QuerySet:
+def _order(ordering: str, searching: bool) -> list:
     newest = F("modified").desc(nulls_last=True)
     if ordering == "relevance" and searching:
         # Exact title or identifier first of all. Then records whose title alone matches, the
         # closest-fitting (shortest) title first, so "Hospital admissions" leads the records that
         # merely mention it. Then text relevance; quality and recency break the remaining ties.
         fit = Case(When(title_match=True, then=Length("title")), default=Value(0))
-        return qs.order_by(
+        return [
             F("exact_match").desc(),
             F("title_match").desc(nulls_last=True),
             fit.asc(),
             F("search_rank").desc(nulls_last=True),
-            "-quality_score",
+            F("quality_score").desc(),
             newest,
-            "title",
-        )
+            F("title").asc(),
+            F("id").asc(),
+        ]
     if ordering in ("modified", "-modified"):
         asc = F("modified").asc(nulls_last=True)
-        return qs.order_by(newest if ordering == "-modified" else asc, "title", "pk")
+        return [newest if ordering == "-modified" else asc, F("title").asc(), F("id").asc()]
     if ordering in ("title", "-title"):
-        return qs.order_by(ordering, "pk")
-    return qs.order_by(newest, "title", "pk")
+        title = F("title").desc() if ordering == "-title" else F("title").asc()
+        return [title, F("id").asc()]
+    return [newest, F("title").asc(), F("id").asc()]
 
 
 def _validated(base: QuerySet, params: QueryDict) -> DatasetFilter:
@@ -114,39 +116,29 @@ def dataset_search(
         raise SearchParameterError(errors)
     if text:
         base = base.search(text)
-    results = _order(_filtered(filterset, base), ordering, bool(text))
+    plain = base.order_by().prefetch_related(None)
+    matches = narrow_sql(_filtered(filterset, plain), _order(ordering, bool(text)))
+    table = ResultTable(*matches) if matches else None
+    rows = selectors.dataset_list(user=user)
     selected = {
         name: [v for v in params.getlist(name) if v.strip()]
-        for name in facet_counts.FACETS
+        for name in facet_counts.NAMES
         if params.getlist(name)
     }
-    found = SearchResults(queryset=results, text=text, ordering=ordering, selected=selected)
+    found = SearchResults(
+        queryset=ResultRows(table, rows), text=text, ordering=ordering, selected=selected
+    )
     if with_facets:
-        plain = base.order_by().prefetch_related(None)
-        with ExitStack() as stack:
-            sets = {}  # facets with no selection of their own share one id set
-            names = only_facets or list(facet_counts.FACETS)
-            for name in names:
-                key = name if name in selected else None
-                if key not in sets:
-                    ids = _filtered(filterset, plain, leave_out=key).order_by().values("pk")
-                    sets[key] = stack.enter_context(facet_counts.materialised_ids(ids))
-            for name in names:
-                count = facet_counts.FACETS[name]
-                ids = sets[name if name in selected else None]
-                found.facets[name] = [] if ids is None else _facet(count, ids, selected.get(name))
+        sources = {}
+        for name in only_facets or facet_counts.NAMES:
+            if name not in selected:
+                sql = (f"SELECT * FROM {table.name}", []) if table else None
+            else:  # counted without its own selection
+                sql = narrow_sql(_filtered(filterset, plain, leave_out=name))
+                sql = sql and sql[:2]
+            if sql is None:
+                found.facets[name] = []
+            else:
+                sources[name] = sql
+        found.facets.update(facet_counts.count(sources, selected))
     return found
-
-
-def _facet(count, ids, chosen: list[str] | None) -> list[dict]:
-    """A facet's top values, plus any selected value that fell outside them."""
-    rows = count(ids)
-    shown = {row["value"].lower() for row in rows}
-    missing = [v for v in chosen or [] if v.lower() not in shown]
-    if missing:
-        extra = count(ids, only=missing)
-        found_values = {row["value"].lower() for row in extra}
-        rows += extra + [
-            {"value": m, "label": m, "count": 0} for m in missing if m.lower() not in found_values
-        ]
-    return rows

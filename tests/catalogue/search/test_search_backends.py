@@ -193,7 +193,7 @@ def found_ids(text: str) -> set:
     params["q"] = text
     admin = UserFactory(username="search-admin", is_superuser=True)
     found = dataset_search(user=admin, params=params, with_facets=False)
-    return set(found.queryset.values_list("pk", flat=True))
+    return {d.pk for d in found.queryset}
 
 
 def test_withdrawn_datasets_are_left_out_of_search_unless_status_is_asked_for(api_client, org_a):

@@ -1,0 +1,132 @@
+"""A search's matches, kept once in a narrow connection-private table.
+
+`ResultTable` runs the visible, filtered and searched query one time and keeps, for every match,
+its id, the keys of the chosen order and the few columns the facets group on. Everything after
+that reads the narrow table: the exact count, the facet counts and the ids of any page. Only the
+page's rows are then read in full. Without it each of those steps repeated visibility, filters
+and text search over the whole catalogue and read the wide rows (descriptions average about 900
+characters) of every match.
+
+`ResultRows` is the sequence the API and pages paginate: `count()`, `len()` and slicing, like a
+queryset, but a slice costs one sorted read of the narrow table plus one query for the page's
+rows.
+"""
+
+import itertools
+from collections.abc import Sequence
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import OrderBy, QuerySet
+
+# Columns copied into the table for the facets that group on the dataset row itself.
+FACET_COLUMNS = [
+    "publisher_id",
+    "licence",
+    "access_rights",
+    "security_classification",
+    "quality_rating",
+]
+# A request makes one table; a few recent ones are kept so that results handed out earlier on
+# the same connection stay readable, older ones are dropped.
+KEEP = 4
+_names = itertools.count()
+
+
+def narrow_sql(qs: QuerySet, order: list[OrderBy] = ()) -> tuple[str, list, str] | None:
+    """SQL selecting id, the facet columns and one `sort_<n>` column per key of `order` from
+    `qs`, with the ORDER BY clause that sorts those columns; None when the query can match
+    nothing (e.g. a text with no searchable words).
+
+    The keys are stored rather than sorted here: a page sorts with a LIMIT, which keeps only
+    the page's rows while it reads the table, where numbering every match would sort them all.
+    """
+    qs = qs.order_by().annotate(**{f"sort_{n}": key.expression for n, key in enumerate(order)})
+    clause = ", ".join(
+        f"sort_{n} {'DESC' if key.descending else 'ASC'}"
+        + (" NULLS LAST" if key.nulls_last else " NULLS FIRST" if key.nulls_first else "")
+        for n, key in enumerate(order)
+    )
+    fields = ["id", *FACET_COLUMNS, *(f"sort_{n}" for n in range(len(order)))]
+    try:
+        sql, params = qs.values(*fields).query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, list(params), clause
+
+
+def _registry() -> list[str]:
+    """The result tables alive on this database connection, oldest first."""
+    raw = connection.connection
+    if getattr(connection, "_search_tables_of", None) is not raw:
+        connection._search_tables_of = raw
+        connection._search_tables = []
+    return connection._search_tables
+
+
+class ResultTable:
+    def __init__(self, sql: str, params: list, order: str):
+        self.sql, self.params, self.order = sql, params, order or "id"
+        self.name = f"search_results_{next(_names)}"
+        self._create()
+
+    def _create(self) -> None:
+        connection.ensure_connection()
+        tables = _registry()
+        with connection.cursor() as cursor:
+            while len(tables) >= KEEP:
+                cursor.execute(f"DROP TABLE IF EXISTS {tables.pop(0)}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.name} AS {self.sql}", self.params)
+            tables.append(self.name)
+            cursor.execute(f"SELECT count(*) FROM {self.name}")
+            self.total = cursor.fetchone()[0]
+
+    def ensure(self) -> None:
+        """Rebuild the table if the connection has been replaced or the table dropped since."""
+        connection.ensure_connection()
+        if self.name not in _registry():
+            self._create()
+
+    def ids(self, start: int, stop: int) -> list:
+        self.ensure()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {self.name} ORDER BY {self.order} LIMIT %s OFFSET %s",
+                [stop - start, start],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+class ResultRows(Sequence):
+    """The ordered matches, read a page at a time. `rows` is the visible base queryset (with
+    its annotations and prefetches) the page's records are loaded through."""
+
+    def __init__(self, table: ResultTable | None, rows: QuerySet):
+        self.table = table
+        self.rows = rows
+
+    def count(self) -> int:
+        return self.table.total if self.table else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            index = key + len(self) if key < 0 else key
+            if not 0 <= index < len(self):
+                raise IndexError("result index out of range")
+            return self[index : index + 1][0]
+        start, stop, step = key.indices(len(self))
+        if step != 1:
+            raise ValueError("result slices take no step")
+        if not self.table or stop <= start:
+            return []
+        ids = self.table.ids(start, stop)
+        found = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        field = self.rows.model._meta.pk
+        keys = (field.to_python(i) for i in ids)
+        return [found[k] for k in keys if k in found]
