@@ -116,7 +116,9 @@ class DatasetSerializer(serializers.ModelSerializer):
     def get_source(self, obj: Dataset) -> dict | None:
         if obj.harvest_source_id is None:
             return None
-        return ProvenanceSerializer(obj).data
+        if "_provenance" not in self.__dict__:  # one for the whole page, like distributions
+            self._provenance = ProvenanceSerializer(context=self.context)
+        return self._provenance.to_representation(obj)
 
     def get_stale(self, obj: Dataset) -> bool:
         """Overdue against its own update frequency (half a period late)."""
