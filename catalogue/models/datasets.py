@@ -68,9 +68,10 @@ class DatasetQuerySet(models.QuerySet):
             match |= Q(keyword__icontains=json.dumps(keyword, ensure_ascii=ascii_only))
         return self.filter(match)
 
-    def search(self, text: str) -> "DatasetQuerySet":
-        """Full-text matches, annotated with search_rank, exact_match and title_match."""
-        return text_search(self, text)
+    def search(self, text: str, *, narrowed: bool = False) -> "DatasetQuerySet":
+        """Full-text matches, annotated with search_rank, exact_match and title_match.
+        `narrowed`: other filters will cut the matches down."""
+        return text_search(self, text, narrowed=narrowed)
 
     def owned_by(self, organisation: Organisation) -> "DatasetQuerySet":
         return self.filter(publisher=organisation)

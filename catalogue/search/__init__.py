@@ -35,8 +35,10 @@ def reindex_all() -> int:
     return count
 
 
-def text_search(qs, text: str):
-    return _backend().text_search(qs, text)
+def text_search(qs, text: str, *, narrowed: bool = False):
+    """`narrowed`: other filters will cut the matches down (a backend may then rank only the
+    rows that remain)."""
+    return _backend().text_search(qs, text, narrowed=narrowed)
 
 
 def highlights(ids: Iterable[Any], text: str) -> dict[str, dict[str, str]]:

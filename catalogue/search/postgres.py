@@ -10,12 +10,14 @@ writers and test flushes never wait on them; rows of datasets that no longer exi
 by `index_datasets`.
 """
 
+import hashlib
 import re
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q
 from django.db.models.expressions import RawSQL
 
+from .results import temporary_table
 from .snippets import START, STOP, to_html
 
 TYPO_TOLERANT = True
@@ -137,34 +139,72 @@ def _tsquery(text: str, fixed: str) -> tuple[str, list[str]]:
     return f"({typed} || websearch_to_tsquery('{CONFIG}', %s))", [text, fixed]
 
 
-def text_search(qs, text: str):
+def _hits(text: str, fixed: str, original: str, *, ranked: bool) -> str:
+    """A connection-private table of the datasets this query matches, found once, so that the
+    search and each facet counted without its own selection read it by key instead of running
+    the full-text match again. `ranked` also stores each match's relevance and whether its
+    title matches, computed in the same pass over the index: worth it when nothing else will
+    narrow the matches, since every one of them is then ranked anyway."""
+    query, params = _tsquery(text, fixed)
+    key = f"{ranked}\n{text}\n{fixed}\n{original}".encode()
+    table = "search_hits_" + hashlib.sha1(key).hexdigest()[:16]  # noqa: S324
+    temporary_table(table, "hits")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {table} (dataset_id uuid PRIMARY KEY"
+            + (", rank real NOT NULL, in_title boolean NOT NULL)" if ranked else ")")
+        )
+        cursor.execute(f"TRUNCATE {table}")
+        if ranked:
+            # Matches as typed rank above matches found only through a corrected word. The
+            # title is the vector's weight-A part: no text is parsed again here.
+            columns = (
+                f"ts_rank(document, websearch_to_tsquery('{CONFIG}', %s)) "
+                f"+ 0.5 * ts_rank(document, websearch_to_tsquery('{CONFIG}', %s)), "
+                f"ts_filter(document, '{{a}}') @@ {query}"
+            )
+            found, found_params = f"dataset_id, {columns}", [text, fixed, *params]
+            exact = "0, false"
+        else:
+            found, found_params, exact = "dataset_id", [], ""
+        cursor.execute(
+            f"INSERT INTO {table} SELECT {found} FROM catalogue_dataset_search "
+            f"WHERE document @@ {query}",
+            [*found_params, *params],
+        )
+        # An exact identifier matches too, as its own indexed lookup.
+        cursor.execute(
+            f"INSERT INTO {table} SELECT id{', ' if exact else ''}{exact} FROM catalogue_dataset "
+            "WHERE identifier = %s ON CONFLICT (dataset_id) DO NOTHING",
+            [original],
+        )
+    return table
+
+
+def text_search(qs, text: str, *, narrowed: bool = False):
+    """`narrowed`: other filters will cut the matches down, so rank only the rows that remain."""
     original = text.strip()
     exact = Q(title__iexact=original) | Q(identifier=original)
     text = plain_query(text)
     fixed = corrected(text)
-    query, params = _tsquery(text, fixed)
-    # The exact identifier joins by UNION, not OR, so both sides keep their index.
-    matches = RawSQL(
-        f"SELECT dataset_id FROM catalogue_dataset_search WHERE document @@ {query} "
-        "UNION SELECT id FROM catalogue_dataset WHERE identifier = %s",
-        [*params, original],
-    )
-    # Matches as typed rank above matches found only through a corrected word.
-    rank = RawSQL(
-        f"SELECT ts_rank(s.document, websearch_to_tsquery('{CONFIG}', %s)) "
-        f"+ 0.5 * ts_rank(s.document, websearch_to_tsquery('{CONFIG}', %s)) "
-        'FROM catalogue_dataset_search s WHERE s.dataset_id = "catalogue_dataset"."id"',
-        [text, fixed],
-        output_field=FloatField(),
-    )
-    # The title is the vector's weight-A part: no text is parsed again at query time.
-    in_title = RawSQL(
-        f"SELECT ts_filter(s.document, '{{a}}') @@ {query} FROM catalogue_dataset_search s "
-        'WHERE s.dataset_id = "catalogue_dataset"."id"',
-        params,
-        output_field=BooleanField(),
-    )
-    return qs.filter(pk__in=matches).annotate(
+    table = _hits(text, fixed, original, ranked=not narrowed)
+    row = 'WHERE h.dataset_id = "catalogue_dataset"."id"'
+    if narrowed:
+        query, params = _tsquery(text, fixed)
+        on = 'FROM catalogue_dataset_search s WHERE s.dataset_id = "catalogue_dataset"."id"'
+        rank = RawSQL(
+            f"SELECT ts_rank(s.document, websearch_to_tsquery('{CONFIG}', %s)) "
+            f"+ 0.5 * ts_rank(s.document, websearch_to_tsquery('{CONFIG}', %s)) {on}",
+            [text, fixed],
+            output_field=FloatField(),
+        )
+        in_title = RawSQL(
+            f"SELECT ts_filter(s.document, '{{a}}') @@ {query} {on}", params, BooleanField()
+        )
+    else:
+        rank = RawSQL(f"SELECT h.rank FROM {table} h {row}", [], FloatField())
+        in_title = RawSQL(f"SELECT h.in_title FROM {table} h {row}", [], BooleanField())
+    return qs.filter(pk__in=RawSQL(f"SELECT dataset_id FROM {table}", [])).annotate(
         search_rank=rank,
         exact_match=ExpressionWrapper(exact, output_field=BooleanField()),
         title_match=in_title,

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from catalogue import selectors
 from catalogue.api.filters import DatasetFilter
 from catalogue.errors import SearchParameterError
+from catalogue.models import Dataset
 from catalogue.vocabularies import DatasetStatus
 
 from . import facets as facet_counts
@@ -114,11 +115,14 @@ def dataset_search(
         errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
     if errors:
         raise SearchParameterError(errors)
+    narrowed = any(value for name, value in filterset.form.cleaned_data.items() if name != "q")
     if text:
-        base = base.search(text)
+        base = base.search(text, narrowed=narrowed)
     plain = base.order_by().prefetch_related(None)
     matches = narrow_sql(_filtered(filterset, plain), _order(ordering, bool(text)))
-    table = ResultTable(*matches) if matches else None
+    # A rebuilt result table needs the text's table of matches again.
+    prepare = (lambda: Dataset.objects.none().search(text, narrowed=narrowed)) if text else None
+    table = ResultTable(*matches, prepare=prepare) if matches else None
     rows = selectors.dataset_list(user=user)
     selected = {
         name: [v for v in params.getlist(name) if v.strip()]

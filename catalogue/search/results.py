@@ -13,7 +13,7 @@ rows.
 """
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -27,8 +27,9 @@ FACET_COLUMNS = [
     "security_classification",
     "quality_rating",
 ]
-# A request makes one table; a few recent ones are kept so that results handed out earlier on
-# the same connection stay readable, older ones are dropped.
+# A search makes a result table (and, with text, a table of the text's matches); the last few
+# of each kind are kept on a connection so results handed out earlier stay readable, older ones
+# are dropped.
 KEEP = 4
 _names = itertools.count()
 
@@ -55,36 +56,57 @@ def narrow_sql(qs: QuerySet, order: list[OrderBy] = ()) -> tuple[str, list, str]
     return sql, list(params), clause
 
 
-def _registry() -> list[str]:
-    """The result tables alive on this database connection, oldest first."""
+def _registry() -> dict[str, list[str]]:
+    """The search tables alive on this database connection, by kind, oldest first."""
+    connection.ensure_connection()
     raw = connection.connection
     if getattr(connection, "_search_tables_of", None) is not raw:
         connection._search_tables_of = raw
-        connection._search_tables = []
+        connection._search_tables = {}
     return connection._search_tables
 
 
+def temporary_table(name: str, kind: str) -> bool:
+    """Record that the connection-private table `name` is (about to be) in use, dropping the
+    oldest of its kind beyond KEEP. Returns whether it was already alive."""
+    tables = _registry().setdefault(kind, [])
+    if name in tables:
+        tables.remove(name)
+        tables.append(name)
+        return True
+    with connection.cursor() as cursor:
+        while len(tables) >= KEEP:
+            cursor.execute(f"DROP TABLE IF EXISTS {tables.pop(0)}")
+    tables.append(name)
+    return False
+
+
+def alive(name: str, kind: str) -> bool:
+    return name in _registry().get(kind, [])
+
+
 class ResultTable:
-    def __init__(self, sql: str, params: list, order: str):
+    """`prepare`, when given, recreates what the SQL reads besides the catalogue's own tables
+    (the text's table of matches), before the table is rebuilt."""
+
+    def __init__(self, sql: str, params: list, order: str, prepare: Callable | None = None):
         self.sql, self.params, self.order = sql, params, order or "id"
+        self.prepare = prepare
         self.name = f"search_results_{next(_names)}"
         self._create()
 
     def _create(self) -> None:
-        connection.ensure_connection()
-        tables = _registry()
+        temporary_table(self.name, "results")
         with connection.cursor() as cursor:
-            while len(tables) >= KEEP:
-                cursor.execute(f"DROP TABLE IF EXISTS {tables.pop(0)}")
             cursor.execute(f"CREATE TEMPORARY TABLE {self.name} AS {self.sql}", self.params)
-            tables.append(self.name)
             cursor.execute(f"SELECT count(*) FROM {self.name}")
             self.total = cursor.fetchone()[0]
 
     def ensure(self) -> None:
         """Rebuild the table if the connection has been replaced or the table dropped since."""
-        connection.ensure_connection()
-        if self.name not in _registry():
+        if not alive(self.name, "results"):
+            if self.prepare:
+                self.prepare()
             self._create()
 
     def ids(self, start: int, stop: int) -> list:

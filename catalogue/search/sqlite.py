@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q
 from django.db.models.expressions import RawSQL
 
+from .results import temporary_table
 from .snippets import START, STOP, to_html
 
 TYPO_TOLERANT = False
@@ -131,6 +132,7 @@ def _hits(expression: str, identifier: str) -> str:
     correlated subquery would rerun the full-text query once per matching row."""
     key = f"{expression}\n{identifier}".encode()
     table = "search_hits_" + hashlib.sha1(key).hexdigest()[:16]  # noqa: S324
+    temporary_table(table, "hits")
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {table} "
@@ -160,7 +162,7 @@ def _hits(expression: str, identifier: str) -> str:
     return table
 
 
-def text_search(qs, text: str):
+def text_search(qs, text: str, *, narrowed: bool = False):
     expression = fts_query(text)
     if expression is None:  # nothing searchable: only an exact identifier can match
         expression = '""'

@@ -96,3 +96,15 @@ def test_selected_keyword_and_format_keep_their_other_values_counted(org_a):
     # Each facet counts with the other facet's selection applied, never its own.
     assert facet(found, "format") == {"xml": 1, "csv": 0}
     assert facet(found, "keyword") == {"piers": 1, "OWNERS": 0}
+
+
+def test_ranking_is_the_same_with_and_without_other_filters(org_a, org_b):
+    DatasetFactory(publisher=org_a, title="Timetables", description="Ferry and bus timetables.")
+    DatasetFactory(publisher=org_a, title="Ferry crossings", description="Sailings per route.")
+    DatasetFactory(publisher=org_b, title="Ferry ports", description="Ports.")
+    user = UserFactory()
+    everywhere = [d.title for d in search(user, q="ferry").queryset]
+    in_a = [d.title for d in search(user, q="ferry", publisher=org_a.slug).queryset]
+    assert everywhere[0] in ("Ferry crossings", "Ferry ports")
+    assert in_a == [t for t in everywhere if t != "Ferry ports"]
+    assert in_a == ["Ferry crossings", "Timetables"]
