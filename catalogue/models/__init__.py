@@ -1,6 +1,7 @@
 from .datasets import ContactPoint, Dataset, DatasetQuerySet, Distribution
 from .harvest import HarvestJob, HarvestRecordIssue, HarvestSource
 from .organisations import Membership, Organisation
+from .search import SearchOutbox
 from .vocabularies import Licence, Theme
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "Licence",
     "Membership",
     "Organisation",
+    "SearchOutbox",
     "Theme",
 ]
