@@ -22,7 +22,6 @@ def _each_backend(search_backend):
     """Every test here runs on the database's search and on tantivy."""
 
 
-
 def require_typo_tolerance(backend: str) -> None:
     if backend == "database" and connection.vendor != "postgresql":
         pytest.skip("typo tolerance is promised on PostgreSQL and tantivy; SQLite FTS5 has none")

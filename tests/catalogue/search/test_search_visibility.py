@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def _each_backend(search_backend):
     """Every test here runs on the database's search and on tantivy."""
 
+
 SECRET = "zanzibar"  # a word only hidden records use, in title, keyword and description
 
 
