@@ -8,6 +8,7 @@ import time
 import pytest
 from django.core.checks import run_checks
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from catalogue import services
@@ -124,6 +125,8 @@ def test_two_drains_at_once_take_turns_and_lose_nothing(queued, org_a):
             results.append(tantivy.drain(batch=7))
         except Exception as exc:  # reported below
             errors.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
 
     with tantivy_index.writer_lock(1):
         threads = [threading.Thread(target=run) for _ in range(2)]
