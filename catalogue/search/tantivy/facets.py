@@ -9,6 +9,8 @@ one share a single aggregation call.
 
 from __future__ import annotations
 
+import heapq
+
 from tantivy import Occur, Query
 
 from catalogue import quality
@@ -51,31 +53,34 @@ def _labels(name: str, values: list[str]) -> dict[str, str]:
     return {}
 
 
-def _all_rows(name: str, buckets: list[dict]) -> list[dict]:
-    """Every value of the facet with its count, in display order."""
+def _entries(name: str, buckets: list[dict]) -> list[tuple[int, str, str, str]]:
+    """Every value of the facet as (-count, order key, value, label): sorting these tuples
+    gives the display order."""
     if name == "keyword":
         # Buckets are "<lower>\x1f<spelling>": one per record and keyword, so the counts of a
         # keyword's spellings add up to its number of records.
         grouped: dict[str, list] = {}
         for bucket in buckets:
             key, _, label = bucket["key"].partition(KEYWORD_LABEL_SEPARATOR)
-            entry = grouped.setdefault(key, [label, 0])
-            entry[0] = min(entry[0], label)
-            entry[1] += bucket["doc_count"]
-        rows = [
-            ({"value": label, "label": label, "count": n}, key)
-            for key, (label, n) in grouped.items()
-        ]
-        return [row for row, _ in sorted(rows, key=lambda r: (-r[0]["count"], r[1]))]
-    values = [b["key"] for b in buckets if b["key"]]
-    labels = _labels(name, values)
-    rows = [
-        {"value": b["key"], "label": labels.get(b["key"], b["key"]), "count": b["doc_count"]}
-        for b in buckets
-        if b["key"]
-    ]
+            entry = grouped.get(key)
+            if entry is None:
+                grouped[key] = [label, bucket["doc_count"]]
+            else:
+                entry[0] = min(entry[0], label)
+                entry[1] += bucket["doc_count"]
+        return [(-n, key, label, label) for key, (label, n) in grouped.items()]
+    counted = [(b["key"], b["doc_count"]) for b in buckets if b["key"]]
+    labels = _labels(name, [value for value, _ in counted])
     by_label = name in ("publisher", "theme")
-    return sorted(rows, key=lambda r: (-r["count"], r["label"] if by_label else r["value"]))
+    entries = []
+    for value, n in counted:
+        label = labels.get(value, value)
+        entries.append((-n, label if by_label else value, value, label))
+    return entries
+
+
+def _row(entry: tuple[int, str, str, str]) -> dict:
+    return {"value": entry[2], "label": entry[3], "count": -entry[0]}
 
 
 def _same(name: str, a: str, b: str) -> bool:
@@ -83,13 +88,18 @@ def _same(name: str, a: str, b: str) -> bool:
 
 
 def _facet(engine, name: str, query, buckets: list[dict], chosen: list[str] | None) -> list[dict]:
-    every = _all_rows(name, buckets)
-    rows = every[:LIMIT]
+    entries = _entries(name, buckets)
+    top = heapq.nsmallest(LIMIT, entries)
+    rows = [_row(e) for e in top]
     shown = {row["value"].lower() for row in rows}
     missing = [c for c in chosen or [] if c.lower() not in shown]
     if not missing:
         return rows
-    extra = [row for row in every[LIMIT:] if any(_same(name, row["value"], m) for m in missing)]
+    extra = [
+        _row(e)
+        for e in sorted(entries)
+        if e not in top and any(_same(name, e[2], m) for m in missing)
+    ]
     found = {row["value"].lower() for row in extra}
     for value in missing:
         if value.lower() in found:
@@ -102,10 +112,7 @@ def _facet(engine, name: str, query, buckets: list[dict], chosen: list[str] | No
                 [(Occur.Must, query), (Occur.Must, Query.term_query(SCHEMA, field, term))]
             )
             count = engine.searcher.search(narrowed, limit=1, count=True).count
-        if count:
-            extra.append({"value": value, "label": value, "count": count})
-        else:
-            extra.append({"value": value, "label": value, "count": 0})
+        extra.append({"value": value, "label": value, "count": count})
     return rows + extra
 
 

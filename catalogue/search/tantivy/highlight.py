@@ -43,10 +43,16 @@ class Marker:
         parsed = parse(text)
         self.terms = {tok for group in parsed.positive for t in group for tok in t.tokens}
         self.fuzzy = typo_terms or set()
+        self._seen: dict[str, bool] = {}  # descriptions repeat their words: analyse each once
 
     def matches(self, word: str) -> bool:
-        tokens = _analyser.analyze(word)
-        return any(t in self.terms or any(_near(t, f) for f in self.fuzzy) for t in tokens)
+        key = word.lower()
+        if key not in self._seen:
+            self._seen[key] = any(
+                t in self.terms or any(_near(t, f) for f in self.fuzzy)
+                for t in _analyser.analyze(key)
+            )
+        return self._seen[key]
 
     def mark_all(self, text: str) -> str:
         def mark(match: re.Match) -> str:
@@ -56,21 +62,21 @@ class Marker:
         return _WORD.sub(mark, text)
 
     def snippet(self, text: str) -> str:
+        """Up to two windows of about WINDOW words around matches, or the opening words."""
         words = list(_WORD.finditer(text))
-        hits = [i for i, m in enumerate(words) if self.matches(m.group(0))]
-        if not hits or len(words) <= WINDOW:
-            return self.mark_all(text) if hits else text[:400]
-        fragments, last_end = [], -1
-        for hit in hits:
-            if len(fragments) == FRAGMENTS:
-                break
-            first = max(hit - WINDOW // 3, last_end + 1, 0)
-            if first > hit:
+        if len(words) <= WINDOW:
+            return self.mark_all(text)
+        fragments, i, after = [], 0, 0
+        while i < len(words) and len(fragments) < FRAGMENTS:
+            if not self.matches(words[i].group(0)):
+                i += 1
                 continue
+            first = max(i - WINDOW // 3, after)
             end = min(first + WINDOW, len(words)) - 1
-            piece = text[words[first].start() : words[end].end()]
-            fragments.append(self.mark_all(piece))
-            last_end = end
+            fragments.append(self.mark_all(text[words[first].start() : words[end].end()]))
+            i = after = end + 1
+        if not fragments:
+            return text[: words[WINDOW - 1].end()]
         return " … ".join(fragments)
 
 
