@@ -39,7 +39,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Drained the outbox: {count} changes indexed.")
         except tantivy.IndexBusy as exc:
             raise CommandError(f"{exc} Try again when the running drain or rebuild ends.") from exc
-        state = tantivy.status()
+        try:
+            state = tantivy.status()
+        except tantivy.IndexSchemaChanged as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Search index {settings.SEARCH_INDEX_DIR}: {state['documents']} documents, "
             f"{state['outbox']} changes waiting in the outbox."

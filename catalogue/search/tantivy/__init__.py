@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q, Value
 
-from .index import IndexBusy, document_count, forget_handles
+from .index import IndexBusy, IndexSchemaChanged, document_count, forget_handles
 from .outbox import drain, enqueue, pending, rebuild
 
 TYPO_TOLERANT = True
@@ -21,6 +21,7 @@ MAX_TEXT_MATCHES = 10_000
 __all__ = [
     "TYPO_TOLERANT",
     "IndexBusy",
+    "IndexSchemaChanged",
     "dataset_search",
     "document_count",
     "drain",

@@ -51,10 +51,15 @@ BATCH = 500
 NO_DATE_LOW, NO_DATE_HIGH = -(2**62), 2**62
 _EPOCH_2100 = 4_102_444_800  # seconds; scales recency into [0, 1)
 QUALITY_MAX = 405
+LOCK_FILE = "catalogue-writer.lock"
 
 
 class IndexBusy(Exception):
     """Another process has held the index writer for longer than we were willing to wait."""
+
+
+class IndexSchemaChanged(Exception):
+    """The index on disk was written with another schema (by an earlier release)."""
 
 
 def _schema() -> tantivy.Schema:
@@ -90,14 +95,28 @@ def index_dir() -> Path:
     return Path(settings.SEARCH_INDEX_DIR)
 
 
-def get_index() -> tantivy.Index:
-    """The index in SEARCH_INDEX_DIR, created empty on first use; one handle per process."""
+def get_index(*, replace_other_schema: bool = False) -> tantivy.Index:
+    """The index in SEARCH_INDEX_DIR, created empty on first use; one handle per process.
+    An index with another schema is an error, or, for a rebuild, is deleted first."""
     path = index_dir()
     key = str(path.resolve())
     index = _open.get(key)
     if index is None:
         path.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(SCHEMA, path=key, reuse=True)
+        try:
+            index = tantivy.Index(SCHEMA, path=key, reuse=True)
+        except ValueError as error:
+            if "schema does not match" not in str(error):
+                raise
+            if not replace_other_schema:
+                raise IndexSchemaChanged(
+                    f"The search index in {path} was written with another schema: "
+                    "run `manage.py searchindex --rebuild`."
+                ) from error
+            for item in path.iterdir():
+                if item.is_file() and item.name != LOCK_FILE:
+                    item.unlink()
+            index = tantivy.Index(SCHEMA, path=key, reuse=True)
         _open[key] = index
     return index
 
@@ -128,7 +147,7 @@ def writer_lock(timeout: float) -> Iterator[None]:
     path = index_dir()
     path.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + timeout
-    with (path / "catalogue-writer.lock").open("a") as handle:
+    with (path / LOCK_FILE).open("a") as handle:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -144,9 +163,12 @@ def writer_lock(timeout: float) -> Iterator[None]:
 
 
 @contextmanager
-def index_writer(heap: int = WRITER_HEAP, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
+def index_writer(
+    heap: int = WRITER_HEAP, threads: int = 1, *, replace_other_schema: bool = False
+) -> Iterator[tantivy.IndexWriter]:
     """The one writer; call only under `writer_lock`. Uncommitted work is rolled back."""
-    writer = get_index().writer(heap_size=heap, num_threads=threads)
+    index = get_index(replace_other_schema=replace_other_schema)
+    writer = index.writer(heap_size=heap, num_threads=threads)
     try:
         yield writer
     except BaseException:

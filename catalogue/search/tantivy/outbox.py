@@ -69,7 +69,9 @@ def rebuild(*, batch: int = 2000) -> int:
     with index.writer_lock(REBUILD_LOCK_TIMEOUT):
         covered = SearchOutbox.objects.aggregate(last=Max("id"))["last"]
         written = 0
-        with index.index_writer(heap=index.REBUILD_HEAP, threads=2) as writer:
+        with index.index_writer(
+            heap=index.REBUILD_HEAP, threads=2, replace_other_schema=True
+        ) as writer:
             writer.delete_all_documents()
             for dataset in index.datasets_for_index().iterator(chunk_size=batch):
                 writer.add_document(index.document(dataset))

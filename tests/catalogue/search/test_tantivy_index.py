@@ -2,6 +2,7 @@
 command, a lagging index that never shows a hidden row, bad input, and a real Celery worker
 keeping the index in step on the PostgreSQL + broker run."""
 
+import datetime as dt
 import threading
 import time
 
@@ -10,13 +11,15 @@ from django.core.checks import run_checks
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from catalogue import services
 from catalogue.models import Dataset, SearchOutbox
 from catalogue.search import index_datasets, tantivy
 from catalogue.search.tantivy import index as tantivy_index
 from catalogue.search.tantivy.text import parse
-from tests.factories import DatasetFactory
+from tests.conftest import client_for
+from tests.factories import DatasetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +245,42 @@ def test_a_real_worker_drains_the_outbox_after_a_dataset_is_created(
     assert SearchOutbox.objects.count() == 0
     assert indexed_ids() == {str(dataset.pk)}
     tantivy.forget_handles()
+
+
+def test_an_active_grant_shows_an_organisation_only_dataset_in_search(engine, org_a):
+    from tests.governance.factories import GrantFactory
+
+    private = DatasetFactory(
+        publisher=org_a, title="Prison capacity returns", metadata_visibility="ORGANISATION"
+    )
+    holder, outsider = UserFactory(username="holder"), UserFactory(username="outsider")
+    grant = GrantFactory(access_request__dataset=private, access_request__requester=holder)
+    for user, expected in [(holder, ["Prison capacity returns"]), (outsider, [])]:
+        body = client_for(user).get("/api/v1/datasets/", {"q": "prison"}).json()
+        assert [row["title"] for row in body["results"]] == expected
+        assert body["count"] == len(expected)
+    grant.start = timezone.now() - dt.timedelta(days=2)
+    grant.end = timezone.now() - dt.timedelta(days=1)
+    grant.save()
+    assert client_for(holder).get("/api/v1/datasets/", {"q": "prison"}).json()["count"] == 0
+
+
+def test_the_ckan_compatible_search_finds_text_through_the_index(engine, org_a):
+    DatasetFactory(publisher=org_a, title="Bridge inspections")
+    DatasetFactory(publisher=org_a, title="Tunnel closures")
+    body = Client().get("/api/3/action/package_search", {"q": "bridges"}).json()
+    assert [row["title"] for row in body["result"]["results"]] == ["Bridge inspections"]
+
+
+def test_an_index_written_with_another_schema_is_rebuilt_by_the_command(engine, org_a):
+    import tantivy as engine_library
+
+    builder = engine_library.SchemaBuilder()
+    builder.add_text_field("old_field")
+    engine.SEARCH_INDEX_DIR.mkdir(parents=True)
+    engine_library.Index(builder.build(), path=str(engine.SEARCH_INDEX_DIR))
+    tantivy.forget_handles()
+    with pytest.raises(tantivy.IndexSchemaChanged, match="searchindex --rebuild"):
+        tantivy.status()
+    call_command("searchindex", "--rebuild")
+    assert tantivy.status()["documents"] == 0
