@@ -288,3 +288,30 @@ def test_an_index_written_with_another_schema_is_rebuilt_by_the_command(engine, 
         tantivy.status()
     call_command("searchindex", "--rebuild")
     assert tantivy.status()["documents"] == 0
+
+
+def test_a_write_while_the_index_is_busy_goes_ahead_and_waits_in_the_outbox(
+    engine, org_a, monkeypatch
+):
+    from catalogue.search.tantivy import outbox
+
+    monkeypatch.setattr(outbox, "LOCK_TIMEOUT", 0.1)
+    with tantivy_index.writer_lock(1):
+        dataset = DatasetFactory(publisher=org_a, title="Pier lengths")
+    assert Dataset.objects.filter(pk=dataset.pk).exists()
+    assert SearchOutbox.objects.filter(dataset_id=dataset.pk).exists()
+    tantivy.drain()
+    assert indexed_ids() == {str(dataset.pk)}
+
+
+def test_deleting_datasets_in_the_admin_removes_them_from_the_index(engine, org_a, client):
+    kept, one, many = (DatasetFactory(publisher=org_a, title=t) for t in ["Kept", "One", "Many"])
+    client.force_login(UserFactory(username="admin", is_superuser=True, is_staff=True))
+    response = client.post(f"/admin/catalogue/dataset/{one.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/catalogue/dataset/",
+        {"action": "delete_selected", "_selected_action": [many.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert indexed_ids() == {str(kept.pk)}
