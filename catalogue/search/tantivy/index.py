@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tantivy
@@ -202,73 +203,140 @@ def _keyword_labels(keywords: list[str]) -> dict[str, str]:
     return labels
 
 
-def document(dataset) -> tantivy.Document:
-    """The index document of a dataset loaded with `datasets_for_index`."""
+@dataclass
+class Record:
+    """What a dataset's document is made of: its row, read as plain values, plus its themes,
+    distribution formats and publisher."""
+
+    row: dict
+    publisher: tuple[str, str]  # slug, title
+    themes: list[tuple[str, str]] = field(default_factory=list)  # slug, title
+    formats: list[str] = field(default_factory=list)
+
+
+def document(record: Record) -> tantivy.Document:
+    row = record.row
     doc = tantivy.Document()
-    key = dataset.pk.int
-    doc.add_text("id", str(dataset.pk))
+    key = row["id"].int
+    doc.add_text("id", str(row["id"]))
     doc.add_unsigned("id_high", key >> 64)
     doc.add_unsigned("id_low", key & (2**64 - 1))
-    themes = list(dataset.theme.all())
-    keywords = [k for k in dataset.keyword or [] if isinstance(k, str)]
-    alternative = [a for a in dataset.alternative_title or [] if isinstance(a, str)]
-    doc.add_text("title", dataset.title)
-    doc.add_text("secondary", " ".join([*alternative, dataset.summary]))
+    keywords = [k for k in row["keyword"] or [] if isinstance(k, str)]
+    alternative = [a for a in row["alternative_title"] or [] if isinstance(a, str)]
+    publisher_slug, publisher_title = record.publisher
+    doc.add_text("title", row["title"])
+    doc.add_text("secondary", " ".join([*alternative, row["summary"]]))
     doc.add_text(
-        "tertiary", " ".join([*keywords, *(t.title for t in themes), dataset.publisher.title])
+        "tertiary", " ".join([*keywords, *(title for _, title in record.themes), publisher_title])
     )
-    doc.add_text("description", dataset.description)
+    doc.add_text("description", row["description"])
     labels = _keyword_labels(keywords)
-    _add(doc, "publisher", [dataset.publisher.slug])
-    _add(doc, "theme", [t.slug for t in themes])
+    _add(doc, "publisher", [publisher_slug])
+    _add(doc, "theme", [slug for slug, _ in record.themes])
     _add(doc, "keyword", labels)
     _add(doc, "keyword_label", [f"{k}{KEYWORD_LABEL_SEPARATOR}{v}" for k, v in labels.items()])
-    _add(doc, "format", [d.format.lower() for d in dataset.distributions.all()])
-    for field in [
-        "licence",
-        "access_rights",
-        "security_classification",
-        "quality_rating",
-        "status",
-        "type",
-        "metadata_visibility",
-    ]:
-        _add(doc, field, [getattr(dataset, field)])
-    doc.add_text("title_sort", dataset.title.lower())
-    doc.add_text("title_exact", dataset.title.strip().lower())
-    if dataset.identifier:
-        doc.add_text("identifier_exact", dataset.identifier)
-    doc.add_integer("publisher_org", dataset.publisher_id)
-    if dataset.harvest_source_id is not None:
-        doc.add_integer("harvest_source", dataset.harvest_source_id)
-    if (changed := _micros(dataset.metadata_modified)) is not None:
+    _add(doc, "format", [f.lower() for f in record.formats])
+    for name in _PLAIN_FIELDS:
+        _add(doc, name, [row[name]])
+    doc.add_text("title_sort", row["title"].lower())
+    doc.add_text("title_exact", row["title"].strip().lower())
+    if row["identifier"]:
+        doc.add_text("identifier_exact", row["identifier"])
+    doc.add_integer("publisher_org", row["publisher_id"])
+    if row["harvest_source_id"] is not None:
+        doc.add_integer("harvest_source", row["harvest_source_id"])
+    if (changed := _micros(row["metadata_modified"])) is not None:
         doc.add_integer("metadata_modified", changed)
-    modified = _micros(dataset.modified)
+    modified = _micros(row["modified"])
     doc.add_integer("modified_newest", NO_DATE_LOW if modified is None else modified)
     doc.add_integer("modified_oldest", NO_DATE_HIGH if modified is None else modified)
-    doc.add_integer("quality_score", dataset.quality_score)
-    quality = min(dataset.quality_score, QUALITY_MAX) / QUALITY_MAX
+    doc.add_integer("quality_score", row["quality_score"])
+    quality = min(row["quality_score"], QUALITY_MAX) / QUALITY_MAX
     recency = 0.0
     if modified is not None:
         recency = min(max(modified / 1_000_000 / _EPOCH_2100, 0.0), 1.0)
     tie_break = 1e-4 * quality + 1e-5 * recency
     doc.add_float("tie_break", tie_break)
-    doc.add_float("title_fit", 1e-3 * (1 - min(len(dataset.title), 256) / 256) + tie_break)
+    doc.add_float("title_fit", 1e-3 * (1 - min(len(row["title"]), 256) / 256) + tie_break)
     return doc
 
 
-def datasets_for_index(ids: Iterable | None = None):
-    """Datasets with everything their document needs, in as few queries as possible."""
-    from django.db.models import Prefetch
+_PLAIN_FIELDS = [
+    "licence",
+    "access_rights",
+    "security_classification",
+    "quality_rating",
+    "status",
+    "type",
+    "metadata_visibility",
+]
+_ROW_FIELDS = [
+    "id",
+    "title",
+    "alternative_title",
+    "summary",
+    "description",
+    "keyword",
+    "identifier",
+    "publisher_id",
+    "harvest_source_id",
+    "metadata_modified",
+    "modified",
+    "quality_score",
+    *_PLAIN_FIELDS,
+]
 
-    from catalogue.models import Dataset, Distribution
 
-    qs = Dataset.objects.select_related("publisher").prefetch_related(
-        "theme", Prefetch("distributions", queryset=Distribution.objects.only("dataset", "format"))
-    )
+def records(ids: Iterable | None = None, *, chunk: int = 2000) -> Iterator[Record]:
+    """The datasets (all, or these ids) as Records, streamed in chunks of plain values: no
+    model instances, three queries per chunk, memory flat in the catalogue's size."""
+    from catalogue.models import Dataset, Distribution, Organisation, Theme
+
+    publishers: dict[int, tuple[str, str]] = {}
+    themes = {
+        pk: (slug, title) for pk, slug, title in Theme.objects.values_list("pk", "slug", "title")
+    }
+    qs = Dataset.objects.order_by().values(*_ROW_FIELDS)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.order_by()
+
+    def complete(rows: list[dict]) -> Iterator[Record]:
+        keys = [row["id"] for row in rows]
+        wanted = {row["publisher_id"] for row in rows} - publishers.keys()
+        if wanted:
+            for pk, slug, title in Organisation.objects.filter(pk__in=wanted).values_list(
+                "pk", "slug", "title"
+            ):
+                publishers[pk] = (slug, title)
+        themed: dict[uuid.UUID, list] = {}
+        for dataset_id, theme_id in Dataset.theme.through.objects.filter(
+            dataset_id__in=keys
+        ).values_list("dataset_id", "theme_id"):
+            themed.setdefault(dataset_id, []).append(themes[theme_id])
+        formats: dict[uuid.UUID, list] = {}
+        for dataset_id, fmt in (
+            Distribution.objects.filter(dataset_id__in=keys)
+            .exclude(format="")
+            .order_by("position", "id")
+            .values_list("dataset_id", "format")
+        ):
+            formats.setdefault(dataset_id, []).append(fmt)
+        for row in rows:
+            yield Record(
+                row=row,
+                publisher=publishers[row["publisher_id"]],
+                themes=themed.get(row["id"], []),
+                formats=formats.get(row["id"], []),
+            )
+
+    batch: list[dict] = []
+    for row in qs.iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            yield from complete(batch)
+            batch = []
+    if batch:
+        yield from complete(batch)
 
 
 def write(writer: tantivy.IndexWriter, ids: list[uuid.UUID]) -> int:
@@ -276,8 +344,8 @@ def write(writer: tantivy.IndexWriter, ids: list[uuid.UUID]) -> int:
     for pk in ids:
         writer.delete_documents_by_term("id", str(pk))
     written = 0
-    for dataset in datasets_for_index(ids):
-        writer.add_document(document(dataset))
+    for record in records(ids):
+        writer.add_document(document(record))
         written += 1
     return written
 

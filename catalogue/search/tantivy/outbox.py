@@ -80,8 +80,8 @@ def rebuild(*, batch: int = 2000) -> int:
             heap=index.REBUILD_HEAP, threads=2, replace_other_schema=True
         ) as writer:
             writer.delete_all_documents()
-            for dataset in index.datasets_for_index().iterator(chunk_size=batch):
-                writer.add_document(index.document(dataset))
+            for record in index.records(chunk=batch):
+                writer.add_document(index.document(record))
                 written += 1
             writer.commit()
         if covered is not None:
