@@ -1,16 +1,23 @@
-"""Search latency benchmark: the API and its SQL, on SQLite or PostgreSQL, at N datasets.
+"""Search latency benchmark: the API and its SQL, on SQLite or PostgreSQL, at N datasets, with
+the database's own search or the tantivy index.
 
     .venv/bin/python bench/search.py --database sqlite --datasets 10000 --load
     .venv/bin/python bench/search.py --database postgres --datasets 100000 --load \\
         --url postgres://postgres@127.0.0.1:5432/marketplace_bench
+    .venv/bin/python bench/search.py --database postgres --datasets 100000 --backend tantivy \\
+        --reindex --url postgres://postgres@127.0.0.1:5432/marketplace_bench
 
 --load creates the database afresh (migrate + `manage.py seedbench`); without it the database
-must already hold the catalogue. Five query types, each with a fixed seed: a single frequent
-title word; a quoted two-word phrase; a misspelled word; filter-only browsing (publisher +
-format); a title word plus 3 filters (publisher, theme, format). Each request goes through the
+must already hold the catalogue. With `--backend tantivy` the tantivy index (in
+var/bench-index-<database>-<N>) is built with `reindex_all` after a load, when it does not
+exist yet, or on `--reindex` (a rebuild over the loaded database, without reloading it).
+
+Five query types, each with a fixed seed: a single frequent title word; a quoted two-word
+phrase; a misspelled word; filter-only browsing (publisher + format); a title word plus 3
+filters (publisher, theme, format). Each request goes through the
 whole API (`GET /api/v1/datasets/`, anonymous, page of 20, all 8 facets) with Django's test
 client; "SQL" is the time spent executing that request's statements in the database driver.
-Prints p50/p95/p99 in ms per type and writes bench/results/<database>-<N>.json.
+Prints p50/p95/p99 in ms per type and writes bench/results/<database>-<N>[-tantivy].json.
 """
 
 import argparse
@@ -53,8 +60,11 @@ def _prepare(args) -> None:
                 conn.execute(f'CREATE DATABASE "{name}"')
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ["SEARCH_BACKEND"] = args.backend
+    os.environ["SEARCH_INDEX_DIR"] = str(_index_dir(args))
     if args.load:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # The load builds the database's own search index; tantivy's is built afterwards.
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "SEARCH_BACKEND": "database"}
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v0"], check=True, env=env)
         started = time.perf_counter()
@@ -62,6 +72,30 @@ def _prepare(args) -> None:
             [*manage, "seedbench", "--datasets", str(args.datasets)], check=True, env=env
         )
         print(f"load + index: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _index_dir(args) -> Path:
+    return ROOT / "var" / f"bench-index-{args.database}-{args.datasets}"
+
+
+def _build_index(args) -> None:
+    import shutil
+
+    from catalogue.search import reindex_all
+
+    path = _index_dir(args)
+    if not (args.load or args.reindex or not path.exists()):
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    started = time.perf_counter()
+    count = reindex_all()
+    elapsed = time.perf_counter() - started
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    print(
+        f"tantivy index: {count} datasets in {elapsed:.1f} s ({count / elapsed:,.0f}/s), "
+        f"{size / 1e6:.1f} MB",
+        flush=True,
+    )
 
 
 def _queries(n: int) -> dict[str, list[dict]]:
@@ -165,6 +199,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40, help="measured queries per type")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--load", action="store_true")
+    parser.add_argument("--backend", choices=["database", "tantivy"], default="database")
+    parser.add_argument(
+        "--reindex", action="store_true", help="tantivy: rebuild the index without reloading"
+    )
     args = parser.parse_args()
     _prepare(args)
 
@@ -177,11 +215,15 @@ def main() -> None:
     from catalogue.models import Dataset
 
     total = Dataset.objects.count()
-    print(f"{args.database}: {total} datasets", flush=True)
+    print(f"{args.database} ({args.backend} search): {total} datasets", flush=True)
+    if args.backend == "tantivy":
+        _build_index(args)
     results = _run(_queries(args.queries + args.warmup), args.warmup)
-    out = ROOT / "bench" / "results" / f"{args.database}-{args.datasets}.json"
+    suffix = "-tantivy" if args.backend == "tantivy" else ""
+    out = ROOT / "bench" / "results" / f"{args.database}-{args.datasets}{suffix}.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"datasets": total, "types": results}, indent=2) + "\n")
+    record = {"datasets": total, "backend": args.backend, "types": results}
+    out.write_text(json.dumps(record, indent=2) + "\n")
     print(f"wrote {out}")
 
 

@@ -104,6 +104,16 @@ class DatasetAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         index_datasets([form.instance.pk])  # after themes are saved: they are indexed too
 
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        index_datasets([pk])  # a search index kept outside the database drops it too
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        index_datasets(ids)
+
     fieldsets = [
         (
             None,

@@ -47,3 +47,18 @@ def harvest_job_run_task(self, job_id: int) -> str:
 @shared_task
 def harvest_due_sources_task() -> int:
     return len(harvest_due_sources())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def search_index_drain_task(self) -> int:
+    """Write the datasets waiting in the search outbox to the tantivy index (a no-op on the
+    database backends, whose index changes in the writing transaction)."""
+    if settings.SEARCH_BACKEND != "tantivy":
+        return 0
+    from catalogue.search import tantivy
+
+    try:
+        return tantivy.drain()
+    except tantivy.IndexBusy as exc:
+        # A rebuild holds the writer; the rows wait in the outbox meanwhile.
+        raise self.retry(exc=exc, countdown=30, max_retries=20) from None

@@ -245,7 +245,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.grant_notify_expiring_task",
         "schedule": crontab(minute="15"),
     },
+    # With SEARCH_BACKEND=tantivy every write already queues a drain; this catches any change
+    # whose drain was lost (a broker outage, a killed worker). Every minute; a no-op otherwise.
+    "search-index-drain": {
+        "task": "catalogue.tasks.search_index_drain_task",
+        "schedule": crontab(),
+    },
 }
+
+# Search: "database" uses the database's own full-text search (PostgreSQL FTS or SQLite FTS5);
+# "tantivy" keeps an embedded index in SEARCH_INDEX_DIR, fed through an outbox, for large
+# catalogues. Web and worker processes must share that directory (one host or one volume).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database").strip().lower()
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
 
 # A shared cache (locks, throttles) across web and worker processes. Keep it on its own Redis
 # database: clearing the cache must never flush the broker's queues.

@@ -124,3 +124,19 @@ def celery_workers(transactional_db, tmp_path):
         app.conf.task_default_queue = previous
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture(params=["database", "tantivy"])
+def search_backend(request, settings, tmp_path):
+    """Each search backend in turn, tantivy with an index of its own under tmp_path. Outbox
+    drains run in the writing call, as without a broker: a test's transaction never commits,
+    so a drain queued for the commit would never run."""
+    from catalogue.search.tantivy import forget_handles
+
+    settings.SEARCH_BACKEND = request.param
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    if request.param == "tantivy":
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+    forget_handles()
+    yield request.param
+    forget_handles()

@@ -1,7 +1,7 @@
 from .datasets import ContactPoint, Dataset, DatasetQuerySet, Distribution
 from .harvest import HarvestJob, HarvestRecordIssue, HarvestSource
 from .organisations import Membership, Organisation
-from .search import SearchDatasetTerm, SearchTerm
+from .search import SearchDatasetTerm, SearchOutbox, SearchTerm
 from .vocabularies import Licence, Theme
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "SearchDatasetTerm",
+    "SearchOutbox",
     "SearchTerm",
     "Theme",
 ]

@@ -1,4 +1,5 @@
-"""Full-text search over datasets: one interface, one backend per database vendor.
+"""Full-text search over datasets: one interface; the database's own search (PostgreSQL or
+SQLite, by vendor) or, with SEARCH_BACKEND=tantivy, an embedded tantivy index.
 
 `index_datasets(ids)` is the only way the index changes; every write path calls it once per
 batch after the dataset, its themes, keywords and publisher are saved. `text_search(qs, text)`
@@ -10,6 +11,7 @@ narrows a queryset to matches and annotates `search_rank` (higher is better), `e
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from . import postgres, sqlite
@@ -17,6 +19,10 @@ from .terms import index_terms, reindex_terms
 
 
 def _backend():
+    if settings.SEARCH_BACKEND == "tantivy":
+        from . import tantivy  # imported on demand: it needs the models loaded
+
+        return tantivy
     return postgres if connection.vendor == "postgresql" else sqlite
 
 
@@ -25,13 +31,15 @@ def index_datasets(ids: Iterable[Any]) -> None:
     ids = [str(i) for i in ids]
     if ids:
         _backend().index_datasets(ids)
-        index_terms(ids)
+        if settings.SEARCH_BACKEND != "tantivy":  # the index counts its own facets
+            index_terms(ids)
 
 
 def reindex_all() -> int:
     """Rebuild the whole index; returns the number of datasets indexed."""
     count = _backend().reindex_all()
-    reindex_terms()
+    if settings.SEARCH_BACKEND != "tantivy":
+        reindex_terms()
     return count
 
 
@@ -49,5 +57,5 @@ def highlights(ids: Iterable[Any], text: str) -> dict[str, dict[str, str]]:
 
 
 def typo_tolerant() -> bool:
-    """Whether misspelled words still match on this database (trigram similarity)."""
+    """Whether misspelled words still match (PostgreSQL trigrams, tantivy fuzzy terms)."""
     return _backend().TYPO_TOLERANT

@@ -7,6 +7,7 @@ different facets AND together, and a facet's own selection never shrinks its own
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Length
@@ -100,6 +101,12 @@ def dataset_search(
     with facet counts. Lists show published records unless `status` is asked for; withdrawn
     pages stay reachable by their address. `only_facets` limits the counting to the facets a
     page shows. Raises SearchParameterError on a bad value."""
+    if settings.SEARCH_BACKEND == "tantivy":
+        from .tantivy import dataset_search as tantivy_search
+
+        return tantivy_search(
+            user=user, params=params, with_facets=with_facets, only_facets=only_facets
+        )
     text = (params.get("q") or "").strip()
     ordering = params.get("ordering") or ("relevance" if text else BROWSE_ORDERING)
     base = selectors.dataset_list(user=user)

@@ -10,6 +10,11 @@ from tests.factories import DatasetFactory, DistributionFactory, MembershipFacto
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _each_backend(search_backend):
+    """Lists come from search: every test here runs on the database's search and on tantivy."""
+
+
 @pytest.fixture
 def catalogue(org_a):
     made = {

@@ -1,5 +1,6 @@
-"""One suite for every search backend: it runs on SQLite, and on PostgreSQL when DATABASE_URL
-points there. Expectations only PostgreSQL promises (typo tolerance) are marked as such."""
+"""One suite for every search backend: the database's own search (SQLite, and PostgreSQL when
+DATABASE_URL points there) and tantivy. Typo tolerance is promised by PostgreSQL and tantivy
+only, and checked only there."""
 
 import pytest
 from django.db import connection
@@ -15,10 +16,15 @@ from tests.factories import DatasetFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="typo tolerance is promised on PostgreSQL only (pg_trgm); SQLite FTS5 has none",
-)
+
+@pytest.fixture(autouse=True)
+def _each_backend(search_backend):
+    """Every test here runs on the database's search and on tantivy."""
+
+
+def require_typo_tolerance(backend: str) -> None:
+    if backend == "database" and connection.vendor != "postgresql":
+        pytest.skip("typo tolerance is promised on PostgreSQL and tantivy; SQLite FTS5 has none")
 
 
 def titles(response) -> list[str]:
@@ -104,8 +110,8 @@ def test_query_syntax_characters_never_cause_an_error(api_client, org_a, text):
     assert Dataset.objects.count() == 1
 
 
-@postgres_only
-def test_misspelled_words_still_find_the_dataset_on_postgresql(api_client, org_a):
+def test_misspelled_words_still_find_the_dataset(api_client, org_a, search_backend):
+    require_typo_tolerance(search_backend)
     DatasetFactory(publisher=org_a, title="Hospital admissions", description="By trust.")
     DatasetFactory(publisher=org_a, title="School admissions", description="By school.")
     assert typo_tolerant()

@@ -15,6 +15,11 @@ from catalogue.search.query import dataset_search
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _each_backend(search_backend):
+    """Every test here runs on the database's search and on tantivy."""
+
+
 @pytest.fixture
 def demo():
     call_command("loaddemo", allow_demo_users=True)

@@ -12,6 +12,12 @@ from tests.factories import DatasetFactory, MembershipFactory, OrganisationFacto
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _each_backend(search_backend):
+    """Every test here runs on the database's search and on tantivy."""
+
+
 SECRET = "zanzibar"  # a word only hidden records use, in title, keyword and description
 
 

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_seedbench_loads_indexed_datasets_with_realistic_facets():
+def test_seedbench_loads_indexed_datasets_with_realistic_facets(search_backend):
     call_command("seedbench", datasets=60)
     assert Dataset.objects.count() == 60
     assert Distribution.objects.count() == 60
