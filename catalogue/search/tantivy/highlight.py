@@ -8,6 +8,7 @@ is one of the search's terms, or one edit away from a term that was corrected fo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from catalogue.search.snippets import START, STOP, to_html
 
@@ -16,6 +17,14 @@ from .text import _analyser, parse
 _WORD = re.compile(r"\w+")
 WINDOW = 24  # words around the first match in the description snippet
 FRAGMENTS = 2
+
+
+@lru_cache(maxsize=200_000)
+def _analysed(word: str) -> str:
+    """The word's index terms, space-separated. Descriptions share most of their words, so
+    analysing each word once per process rather than once per page saves most of the marking
+    time; a string (unlike a tuple) is never walked by the garbage collector."""
+    return " ".join(_analyser.analyze(word))
 
 
 def _near(a: str, b: str) -> bool:
@@ -50,7 +59,7 @@ class Marker:
         if key not in self._seen:
             self._seen[key] = any(
                 t in self.terms or any(_near(t, f) for f in self.fuzzy)
-                for t in _analyser.analyze(key)
+                for t in _analysed(key).split()
             )
         return self._seen[key]
 
