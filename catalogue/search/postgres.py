@@ -23,22 +23,7 @@ from .snippets import START, STOP, to_html
 TYPO_TOLERANT = True
 CONFIG = "english"
 
-CREATE_SQL = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    """CREATE TABLE IF NOT EXISTS catalogue_dataset_search (
-        dataset_id uuid PRIMARY KEY,
-        document tsvector NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS catalogue_dataset_search_document "
-    "ON catalogue_dataset_search USING gin (document)",
-    "CREATE TABLE IF NOT EXISTS catalogue_search_word (word text PRIMARY KEY)",
-    "CREATE INDEX IF NOT EXISTS catalogue_search_word_trgm "
-    "ON catalogue_search_word USING gin (word gin_trgm_ops)",
-]
-DROP_SQL = [
-    "DROP TABLE IF EXISTS catalogue_dataset_search",
-    "DROP TABLE IF EXISTS catalogue_search_word",
-]
+# The tables are created by migration catalogue 0005_search_index.
 
 
 # PostgreSQL's parser reads "Call/Annual", "Report.xlsx" or "U.S." as one path, file or host

@@ -14,23 +14,14 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q
 from django.db.models.expressions import RawSQL
 
+from . import syntax
 from .results import temporary_table
 from .snippets import START, STOP, to_html
 
 TYPO_TOLERANT = False
 WEIGHTS = "10.0, 5.0, 2.0, 1.0"
 
-CREATE_SQL = [
-    """CREATE TABLE IF NOT EXISTS catalogue_dataset_fts_key (
-        rowid INTEGER PRIMARY KEY, dataset_id char(32) NOT NULL UNIQUE)""",
-    """CREATE VIRTUAL TABLE IF NOT EXISTS catalogue_dataset_fts USING fts5(
-        title, secondary, tertiary, description,
-        tokenize = 'porter unicode61 remove_diacritics 2')""",
-]
-DROP_SQL = [
-    "DROP TABLE IF EXISTS catalogue_dataset_fts",
-    "DROP TABLE IF EXISTS catalogue_dataset_fts_key",
-]
+# The tables are created by migration catalogue 0005_search_index.
 
 _INSERT = """
     INSERT INTO catalogue_dataset_fts (rowid, title, secondary, tertiary, description)
@@ -87,41 +78,20 @@ def reindex_all() -> int:
         return cursor.rowcount
 
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-
-
 def _phrase(text: str) -> str | None:
     words = re.findall(r"\w+", text)
     return '"' + " ".join(words) + '"' if words else None
 
 
 def fts_query(text: str) -> str | None:
-    """The user's text in FTS5 syntax, with the same meaning as PostgreSQL's websearch syntax:
-    words are ANDed, "quoted phrases" match in order, `or` between terms, `-word` excludes.
-    Every term is quoted, so no input is an FTS5 syntax error. None when nothing can match."""
-    positive: list[str] = []
-    negative: list[str] = []
-    pending_or = False
-    for sign, quoted, bare in _TOKEN.findall(text):
-        if bare and bare.lower() == "or":
-            pending_or = bool(positive)
-            continue
-        if bare.startswith("-") and len(bare) > 1:
-            sign, bare = "-", bare[1:]
-        term = _phrase(bare or quoted)
-        if term is None:
-            continue
-        if sign == "-":
-            negative.append(term)
-        elif pending_or:
-            positive[-1] = f"{positive[-1]} OR {term}"
-            pending_or = False
-        else:
-            positive.append(term)
-    if not positive:
+    """The user's text in FTS5 syntax, with the meaning of `syntax.parse` (PostgreSQL's
+    websearch syntax). Every term is quoted, so no input is an FTS5 syntax error. None when
+    nothing can match."""
+    parsed = syntax.parse(text, _phrase)
+    if not parsed.positive:
         return None
-    expression = " AND ".join(f"({p})" for p in positive)
-    for term in negative:
+    expression = " AND ".join(f"({' OR '.join(group)})" for group in parsed.positive)
+    for term in parsed.negative:
         expression = f"({expression}) NOT {term}"
     return expression
 

@@ -12,14 +12,15 @@ records matching as typed always come before near misses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import tantivy
 from tantivy import Occur, Query
 
+from catalogue.search import syntax
+
 from .index import ANALYSER, SCHEMA, TEXT_FIELDS, TITLE_FIELDS
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
 FUZZY_MIN_LENGTH = 4
 FUZZY_WEIGHT = 0.5
@@ -42,10 +43,7 @@ class Term:
     typo_tolerant: bool = False
 
 
-@dataclass
-class ParsedText:
-    positive: list[list[Term]] = field(default_factory=list)  # ANDed groups of ORed terms
-    negative: list[Term] = field(default_factory=list)
+ParsedText = syntax.Parsed  # of Term: ANDed groups of ORed terms, and exclusions
 
 
 def _term(text: str) -> Term | None:
@@ -58,26 +56,8 @@ def _term(text: str) -> Term | None:
 
 
 def parse(text: str) -> ParsedText:
-    """Words, phrases, `or` and exclusions, by the rules of the SQLite backend's fts_query."""
-    parsed = ParsedText()
-    pending_or = False
-    for sign, quoted, bare in _TOKEN.findall(text):
-        if bare and bare.lower() == "or":
-            pending_or = bool(parsed.positive)
-            continue
-        if bare.startswith("-") and len(bare) > 1:
-            sign, bare = "-", bare[1:]
-        term = _term(bare or quoted)
-        if term is None:
-            continue
-        if sign == "-":
-            parsed.negative.append(term)
-        elif pending_or:
-            parsed.positive[-1].append(term)
-            pending_or = False
-        else:
-            parsed.positive.append([term])
-    return parsed
+    """Words, phrases, `or` and exclusions, by the rules every backend shares (`syntax`)."""
+    return syntax.parse(text, _term)
 
 
 def _must(*queries: Query) -> Query:
