@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import heapq
 
+from django.db import connection
 from tantivy import Occur, Query
 
 from catalogue import quality
 from catalogue import vocabularies as v
-from catalogue.models import Licence, Organisation, Theme
 
 from .index import KEYWORD_LABEL_SEPARATOR, SCHEMA
 
@@ -35,25 +35,38 @@ FACETS = {
 _CASE_BLIND = {"keyword", "format"}  # selections match these whatever their case
 
 
-def _labels(name: str, values: list[str]) -> dict[str, str]:
-    if name == "publisher":
-        return dict(Organisation.objects.filter(slug__in=values).values_list("slug", "title"))
-    if name == "theme":
-        return dict(Theme.objects.filter(slug__in=values).values_list("slug", "title"))
-    if name == "licence":
-        return dict(Licence.objects.values_list("uri", "title"))
-    if name == "format":
-        return {value: value.upper() for value in values}
-    if name == "access_rights":
-        return dict(v.AccessRights.choices)
-    if name == "security_classification":
-        return dict(v.SecurityClassification.choices)
-    if name == "quality_rating":
-        return dict(quality.RATING_LABELS)
-    return {}
+_TABLES = {  # facet -> (table, value column, label column)
+    "publisher": ("catalogue_organisation", "slug", "title"),
+    "theme": ("catalogue_theme", "slug", "title"),
+    "licence": ("catalogue_licence", "uri", "title"),
+}
 
 
-def _entries(name: str, buckets: list[dict]) -> list[tuple[int, str, str, str]]:
+def _labels(wanted: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Labels of the facet values in `wanted`: one query for every facet whose labels live in
+    the database, the vocabularies' own labels for the rest."""
+    labels: dict[str, dict[str, str]] = {
+        "access_rights": dict(v.AccessRights.choices),
+        "security_classification": dict(v.SecurityClassification.choices),
+        "quality_rating": dict(quality.RATING_LABELS),
+        "format": {value: value.upper() for value in wanted.get("format", [])},
+    }
+    parts, params = [], []
+    for name, values in wanted.items():
+        if name in _TABLES and values:
+            table, value, label = _TABLES[name]
+            marks = ", ".join(["%s"] * len(values))
+            parts.append(f"SELECT %s, {value}, {label} FROM {table} WHERE {value} IN ({marks})")
+            params += [name, *values]
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for name, value, label in cursor.fetchall():
+                labels.setdefault(name, {})[value] = label
+    return labels
+
+
+def _entries(name: str, buckets: list[dict], labels: dict) -> list[tuple[int, str, str, str]]:
     """Every value of the facet as (-count, order key, value, label): sorting these tuples
     gives the display order."""
     if name == "keyword":
@@ -70,7 +83,7 @@ def _entries(name: str, buckets: list[dict]) -> list[tuple[int, str, str, str]]:
                 entry[1] += bucket["doc_count"]
         return [(-n, key, label, label) for key, (label, n) in grouped.items()]
     counted = [(b["key"], b["doc_count"]) for b in buckets if b["key"]]
-    labels = _labels(name, [value for value, _ in counted])
+    labels = labels.get(name, {})
     by_label = name in ("publisher", "theme")
     entries = []
     for value, n in counted:
@@ -87,8 +100,10 @@ def _same(name: str, a: str, b: str) -> bool:
     return a.lower() == b.lower() if name in _CASE_BLIND else a == b
 
 
-def _facet(engine, name: str, query, buckets: list[dict], chosen: list[str] | None) -> list[dict]:
-    entries = _entries(name, buckets)
+def _facet(
+    engine, name: str, query, buckets: list[dict], chosen: list[str] | None, labels: dict
+) -> list[dict]:
+    entries = _entries(name, buckets, labels)
     top = heapq.nsmallest(LIMIT, entries)
     rows = [_row(e) for e in top]
     shown = {row["value"].lower() for row in rows}
@@ -120,7 +135,7 @@ def counts(engine, names: list[str], selected: dict[str, list[str]]) -> dict[str
     groups: dict[str | None, list[str]] = {}
     for name in names:
         groups.setdefault(name if name in selected else None, []).append(name)
-    result: dict[str, list[dict]] = {}
+    found: dict[str, tuple] = {}
     for leave_out, group in groups.items():
         query = engine.matching(leave_out)
         spec = {
@@ -129,6 +144,10 @@ def counts(engine, names: list[str], selected: dict[str, list[str]]) -> dict[str
         }
         aggregated = engine.searcher.aggregate(query, spec)
         for name in group:
-            buckets = aggregated.get(name, {}).get("buckets", [])
-            result[name] = _facet(engine, name, query, buckets, selected.get(name))
-    return {name: result[name] for name in names}
+            found[name] = (query, aggregated.get(name, {}).get("buckets", []))
+    wanted = {name: [b["key"] for b in buckets if b["key"]] for name, (_, buckets) in found.items()}
+    labels = _labels(wanted)
+    return {
+        name: _facet(engine, name, found[name][0], found[name][1], selected.get(name), labels)
+        for name in names
+    }
