@@ -105,12 +105,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the in-process worker and the web server read while the other writes. Search
     # keeps its per-request working tables in memory, and reads the file through a memory map
     # (shared with every other connection through the OS page cache) rather than copying pages
-    # into a small private cache that each new connection starts empty.
+    # into a small private cache that each new connection starts empty. The map is capped at
+    # 256 MB: its pages count in a process's resident size.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
-            "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;"
+            "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;"
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
