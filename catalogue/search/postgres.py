@@ -10,14 +10,13 @@ writers and test flushes never wait on them; rows of datasets that no longer exi
 by `index_datasets`.
 """
 
-import hashlib
 import re
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q
 from django.db.models.expressions import RawSQL
 
-from .results import temporary_table
+from .results import hits_table
 from .snippets import START, STOP, to_html
 
 TYPO_TOLERANT = True
@@ -131,9 +130,7 @@ def _hits(text: str, fixed: str, original: str, *, ranked: bool) -> str:
     title matches, computed in the same pass over the index: worth it when nothing else will
     narrow the matches, since every one of them is then ranked anyway."""
     query, params = _tsquery(text, fixed)
-    key = f"{ranked}\n{text}\n{fixed}\n{original}".encode()
-    table = "search_hits_" + hashlib.sha1(key).hexdigest()[:16]  # noqa: S324
-    temporary_table(table, "hits")
+    table = hits_table(ranked, text, fixed, original)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {table} (dataset_id uuid PRIMARY KEY"

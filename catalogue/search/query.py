@@ -21,7 +21,7 @@ from catalogue.vocabularies import DatasetStatus
 
 from . import facets as facet_counts
 from . import highlights
-from .results import ResultRows, ResultTable, narrow_sql
+from .results import ResultRows, ResultTable, TableRows, narrow_sql
 
 ORDERINGS = {
     "relevance": "Most relevant",
@@ -72,21 +72,52 @@ def _order(ordering: str, searching: bool) -> list:
     return [newest, F("title").asc(), F("id").asc()]
 
 
-def _validated(base: QuerySet, params: QueryDict) -> DatasetFilter:
-    filterset = DatasetFilter(data=params, queryset=base)
+@dataclass
+class SearchRequest:
+    """A search's parameters, read and checked once for every backend."""
+
+    text: str
+    ordering: str
+    filterset: DatasetFilter  # validated: `filters` holds the cleaned values
+    selected: dict[str, list[str]]  # each facet's chosen values, as given
+    default_status: bool  # no `status` asked for: published records only
+
+    @property
+    def filters(self) -> dict:
+        return self.filterset.form.cleaned_data
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter besides the text will cut the matches down."""
+        return any(value for name, value in self.filters.items() if name != "q")
+
+
+def search_request(params: QueryDict) -> SearchRequest:
+    """The parameters checked (SearchParameterError lists every bad one)."""
+    text = (params.get("q") or "").strip()
+    ordering = params.get("ordering") or ("relevance" if text else BROWSE_ORDERING)
+    filterset = DatasetFilter(data=params, queryset=Dataset.objects.none())
+    errors = {}
     if not filterset.is_valid():
-        raise SearchParameterError(
-            {name: [str(e) for e in errors] for name, errors in filterset.errors.items()}
-        )
-    return filterset
+        errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
+    if ordering not in ORDERINGS:
+        errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
+    if errors:
+        raise SearchParameterError(errors)
+    selected = {
+        name: [v for v in params.getlist(name) if v.strip()]
+        for name in facet_counts.NAMES
+        if params.getlist(name)
+    }
+    return SearchRequest(text, ordering, filterset, selected, "status" not in params)
 
 
-def _filtered(filterset: DatasetFilter, qs: QuerySet, *, leave_out: str | None = None):
-    """The filters of one validated parameter set applied to `qs`, optionally all but one."""
-    for name, value in filterset.form.cleaned_data.items():
+def _filtered(request: SearchRequest, qs: QuerySet, *, leave_out: str | None = None):
+    """The request's filters applied to `qs`, optionally all but one."""
+    for name, value in request.filters.items():
         # The text search is applied once, to the base, by dataset_search.
         if name not in (leave_out, "q"):
-            qs = filterset.filters[name].filter(qs, value)
+            qs = request.filterset.filters[name].filter(qs, value)
     return qs
 
 
@@ -101,43 +132,28 @@ def dataset_search(
     with facet counts. Lists show published records unless `status` is asked for; withdrawn
     pages stay reachable by their address. `only_facets` limits the counting to the facets a
     page shows. Raises SearchParameterError on a bad value."""
+    request = search_request(params)
     if settings.SEARCH_BACKEND == "tantivy":
         from .tantivy import dataset_search as tantivy_search
 
         return tantivy_search(
-            user=user, params=params, with_facets=with_facets, only_facets=only_facets
+            user=user, request=request, with_facets=with_facets, only_facets=only_facets
         )
-    text = (params.get("q") or "").strip()
-    ordering = params.get("ordering") or ("relevance" if text else BROWSE_ORDERING)
+    text, ordering, selected = request.text, request.ordering, request.selected
     base = selectors.dataset_list(user=user)
-    if "status" not in params:
+    if request.default_status:
         base = base.filter(status=DatasetStatus.PUBLISHED)
-    try:
-        filterset = _validated(base, params)
-    except SearchParameterError as error:
-        errors = error.errors
-    else:
-        errors = {}
-    if ordering not in ORDERINGS:
-        errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
-    if errors:
-        raise SearchParameterError(errors)
-    narrowed = any(value for name, value in filterset.form.cleaned_data.items() if name != "q")
+    narrowed = request.narrowed
     if text:
         base = base.search(text, narrowed=narrowed)
     plain = base.order_by().prefetch_related(None)
-    matches = narrow_sql(_filtered(filterset, plain), _order(ordering, bool(text)))
+    matches = narrow_sql(_filtered(request, plain), _order(ordering, bool(text)))
     # A rebuilt result table needs the text's table of matches again.
     prepare = (lambda: Dataset.objects.none().search(text, narrowed=narrowed)) if text else None
     table = ResultTable(*matches, prepare=prepare) if matches else None
     rows = selectors.dataset_list(user=user)
-    selected = {
-        name: [v for v in params.getlist(name) if v.strip()]
-        for name in facet_counts.NAMES
-        if params.getlist(name)
-    }
     found = SearchResults(
-        queryset=ResultRows(table, rows), text=text, ordering=ordering, selected=selected
+        queryset=TableRows(table, rows), text=text, ordering=ordering, selected=selected
     )
     if with_facets:
         sources = {}
@@ -145,7 +161,7 @@ def dataset_search(
             if name not in selected:
                 sql = (f"SELECT * FROM {table.name}", []) if table else None
             else:  # counted without its own selection
-                sql = narrow_sql(_filtered(filterset, plain, leave_out=name))
+                sql = narrow_sql(_filtered(request, plain, leave_out=name))
                 sql = sql and sql[:2]
             if sql is None:
                 found.facets[name] = []

@@ -12,6 +12,7 @@ queryset, but a slice costs one sorted read of the narrow table plus one query f
 rows.
 """
 
+import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 
@@ -81,6 +82,15 @@ def temporary_table(name: str, kind: str) -> bool:
     return False
 
 
+def hits_table(*key: object) -> str:
+    """The name of the connection-private table of one text query's matches, the same for the
+    same `key` (so a repeated query reuses it), recorded as in use."""
+    digest = hashlib.sha1("\n".join(map(str, key)).encode()).hexdigest()[:16]  # noqa: S324
+    name = f"search_hits_{digest}"
+    temporary_table(name, "hits")
+    return name
+
+
 def alive(name: str, kind: str) -> bool:
     return name in _registry().get(kind, [])
 
@@ -120,21 +130,30 @@ class ResultTable:
 
 
 class ResultRows(Sequence):
-    """The ordered matches, read a page at a time. `rows` is the visible base queryset (with
-    its annotations and prefetches) the page's records are loaded through."""
+    """The ordered matches of a search, read a window at a time, for Django's Paginator, DRF
+    pagination and templates: `count()`, `len()`, slicing, iteration. Each backend says how
+    many there are (`count`) and which ids fill a window (`ids`); the records are then read
+    through `rows`, the visible base queryset with its annotations and prefetches, in order."""
 
-    def __init__(self, table: ResultTable | None, rows: QuerySet):
-        self.table = table
+    CHUNK = 500  # rows read at a time when iterating over every match
+
+    def __init__(self, rows: QuerySet):
         self.rows = rows
 
     def count(self) -> int:
-        return self.table.total if self.table else 0
+        raise NotImplementedError
+
+    def ids(self, start: int, stop: int) -> list:
+        """Ids of matches start … stop - 1, best first."""
+        raise NotImplementedError
 
     def __len__(self) -> int:
         return self.count()
 
     def __iter__(self):
-        return iter(self[0 : len(self)])
+        total = len(self)
+        for start in range(0, total, self.CHUNK):
+            yield from self[start : start + self.CHUNK]
 
     def __getitem__(self, key):
         if isinstance(key, int):
@@ -145,10 +164,24 @@ class ResultRows(Sequence):
         start, stop, step = key.indices(len(self))
         if step != 1:
             raise ValueError("result slices take no step")
-        if not self.table or stop <= start:
+        if stop <= start:
             return []
-        ids = self.table.ids(start, stop)
+        ids = self.ids(start, stop)
         found = {row.pk: row for row in self.rows.filter(pk__in=ids)}
         field = self.rows.model._meta.pk
         keys = (field.to_python(i) for i in ids)
         return [found[k] for k in keys if k in found]
+
+
+class TableRows(ResultRows):
+    """The matches of a database search, as its result table orders them."""
+
+    def __init__(self, table: ResultTable | None, rows: QuerySet):
+        super().__init__(rows)
+        self.table = table
+
+    def count(self) -> int:
+        return self.table.total if self.table else 0
+
+    def ids(self, start: int, stop: int) -> list:
+        return self.table.ids(start, stop) if self.table else []

@@ -6,7 +6,6 @@ the same weights as the PostgreSQL vector: title; alternative titles and summary
 theme and publisher titles; summary and description. No typo tolerance here.
 """
 
-import hashlib
 import re
 import uuid
 
@@ -15,7 +14,7 @@ from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q
 from django.db.models.expressions import RawSQL
 
 from . import syntax
-from .results import temporary_table
+from .results import hits_table
 from .snippets import START, STOP, to_html
 
 TYPO_TOLERANT = False
@@ -100,9 +99,7 @@ def _hits(expression: str, identifier: str) -> str:
     """A connection-private table of this query's matches: dataset id, bm25 relevance and
     whether the title alone matches. FTS5 ranks every match in one pass here; ranking inside a
     correlated subquery would rerun the full-text query once per matching row."""
-    key = f"{expression}\n{identifier}".encode()
-    table = "search_hits_" + hashlib.sha1(key).hexdigest()[:16]  # noqa: S324
-    temporary_table(table, "hits")
+    table = hits_table(expression, identifier)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {table} "

@@ -29,14 +29,9 @@ from django.conf import settings
 TEXT_FIELDS = {"title": 10.0, "secondary": 5.0, "tertiary": 2.0, "description": 1.0}
 TITLE_FIELDS = {"title": 10.0}
 ANALYSER = "en_stem"
-# Raw (untokenised) string fields used by filters and facets.
 KEYWORD_LABEL_SEPARATOR = "\x1f"
-RAW_FIELDS = [
-    "publisher",
-    "theme",
-    "keyword",
-    "keyword_label",  # "<lower-case keyword>\x1f<its spelling shown in the facet>"
-    "format",
+# Dataset columns indexed as they are, one raw term each.
+_PLAIN_FIELDS = [
     "licence",
     "access_rights",
     "security_classification",
@@ -44,6 +39,15 @@ RAW_FIELDS = [
     "status",
     "type",
     "metadata_visibility",
+]
+# Raw (untokenised) string fields used by filters and facets.
+RAW_FIELDS = [
+    "publisher",
+    "theme",
+    "keyword",
+    "keyword_label",  # "<lower-case keyword>\x1f<its spelling shown in the facet>"
+    "format",
+    *_PLAIN_FIELDS,
 ]
 WRITER_HEAP = 64_000_000
 REBUILD_HEAP = 256_000_000
@@ -261,15 +265,6 @@ def document(record: Record) -> tantivy.Document:
     return doc
 
 
-_PLAIN_FIELDS = [
-    "licence",
-    "access_rights",
-    "security_classification",
-    "quality_rating",
-    "status",
-    "type",
-    "metadata_visibility",
-]
 _ROW_FIELDS = [
     "id",
     "title",

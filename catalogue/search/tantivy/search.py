@@ -14,21 +14,17 @@ from functools import cached_property
 
 import tantivy
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.http import QueryDict
 from tantivy import Occur, Order, Query
 
 from catalogue import selectors
-from catalogue.api.filters import DatasetFilter
-from catalogue.errors import SearchParameterError
 from catalogue.models import Dataset, DatasetQuerySet, Membership
 from catalogue.models.datasets import LISTED_STATUSES
+from catalogue.search.results import ResultRows
 from catalogue.vocabularies import DatasetStatus, MetadataVisibility
 
 from . import facets
 from .index import SCHEMA, ids_of, searcher
 from .text import TextQuery, conjunction
-
-CHUNK = 500
 
 
 def _terms(field: str, values: list) -> Query:
@@ -173,111 +169,42 @@ class EngineQuery:
         return found
 
 
-class SearchHits:
-    """The results of a search as a lazy, ordered sequence of datasets, for Django's Paginator,
-    DRF pagination and templates: `count()`, `len()`, slicing, iteration. Each slice runs the
-    index search for its window and reads exactly those rows from the database."""
+class SearchHits(ResultRows):
+    """The matches of a search on the index: each window runs the index search for it."""
 
-    ordered = True
-
-    def __init__(self, engine: EngineQuery, user, *, flat_ids: bool = False) -> None:
+    def __init__(self, engine: EngineQuery, user) -> None:
+        super().__init__(selectors.dataset_list(user=user))
         self.engine = engine
-        self.user = user
-        self.flat_ids = flat_ids
 
     def count(self) -> int:
         return self.engine.total
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def exists(self) -> bool:
-        return self.count() > 0
-
-    def values_list(self, *fields: str, flat: bool = False) -> SearchHits:
-        if fields not in (("pk",), ("id",)) or not flat:
-            raise NotImplementedError("only values_list('pk', flat=True) is supported")
-        return SearchHits(self.engine, self.user, flat_ids=True)
-
-    def _rows(self, offset: int, limit: int) -> list:
-        ids = self.engine.ids(offset, limit)
-        if not ids:
-            return []
-        visible = selectors.dataset_list(user=self.user).filter(pk__in=ids)
-        if self.flat_ids:
-            allowed = set(visible.values_list("pk", flat=True))
-            return [pk for pk in ids if pk in allowed]
-        rows = {row.pk: row for row in visible}
-        return [rows[pk] for pk in ids if pk in rows]
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            if key.step not in (None, 1):
-                raise ValueError("search results do not support a step")
-            start, stop = key.start or 0, key.stop
-            if start < 0 or (stop is not None and stop < 0):
-                raise ValueError("negative indexing is not supported")
-            if stop is None:
-                stop = self.count()
-            return self._rows(start, stop - start) if stop > start else []
-        if not isinstance(key, int) or key < 0:
-            raise TypeError("search results are indexed by non-negative integers or slices")
-        rows = self._rows(key, 1)
-        if not rows:
-            raise IndexError(key)
-        return rows[0]
-
-    def __iter__(self):
-        offset, total = 0, self.count()
-        while offset < total:
-            yield from self._rows(offset, CHUNK)
-            offset += CHUNK
-
-    def __bool__(self) -> bool:
-        return self.exists()
-
-
-def _validated(params: QueryDict) -> dict:
-    filterset = DatasetFilter(data=params, queryset=Dataset.objects.none())
-    if not filterset.is_valid():
-        return {"errors": {n: [str(e) for e in errs] for n, errs in filterset.errors.items()}}
-    return {"cleaned": filterset.form.cleaned_data}
+    def ids(self, start: int, stop: int) -> list[uuid.UUID]:
+        return self.engine.ids(start, stop - start)
 
 
 def dataset_search(
-    *,
-    user: AbstractBaseUser | AnonymousUser,
-    params: QueryDict,
-    with_facets: bool = True,
-    only_facets: list[str] | None = None,
+    *, user: AbstractBaseUser | AnonymousUser, request, with_facets: bool, only_facets
 ):
-    from catalogue.search.query import BROWSE_ORDERING, ORDERINGS, SearchResults
+    """`query.dataset_search` on the index, for a request it has already read and checked."""
+    from catalogue.search.query import SearchResults
 
-    text = (params.get("q") or "").strip()
-    ordering = params.get("ordering") or ("relevance" if text else BROWSE_ORDERING)
-    checked = _validated(params)
-    errors = checked.get("errors", {})
-    if ordering not in ORDERINGS:
-        errors["ordering"] = [f"Unknown ordering {ordering!r}; use one of: {', '.join(ORDERINGS)}."]
-    if errors:
-        raise SearchParameterError(errors)
     engine = EngineQuery(
         user=user,
-        filters=checked["cleaned"],
-        text=text,
-        ordering=ordering,
-        default_status="status" not in params,
+        filters=request.filters,
+        text=request.text,
+        ordering=request.ordering,
+        default_status=request.default_status,
     )
-    selected = {
-        name: [v for v in params.getlist(name) if v.strip()]
-        for name in facets.FACETS
-        if params.getlist(name)
-    }
     found = SearchResults(
-        queryset=SearchHits(engine, user), text=text, ordering=ordering, selected=selected
+        queryset=SearchHits(engine, user),
+        text=request.text,
+        ordering=request.ordering,
+        selected=request.selected,
     )
     if with_facets:
-        found.facets = facets.counts(engine, only_facets or list(facets.FACETS), selected)
+        names = only_facets or list(facets.FACETS)
+        found.facets = facets.counts(engine, names, request.selected)
     return found
 
 
