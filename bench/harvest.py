@@ -161,9 +161,9 @@ def run_case(fmt: str, size: int, base_url: str) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from catalogue.harvest.services.run import harvest_source_run
+    from catalogue.harvest.services.sources import harvest_source_create
     from catalogue.models import Dataset, Organisation
-    from catalogue.services.harvest import harvest_source_run
-    from catalogue.services.harvest_sources import harvest_source_create
 
     organisation = Organisation.objects.create(slug=f"bench-{fmt}", title="Bench")
     url = {

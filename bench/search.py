@@ -99,7 +99,7 @@ def _build_index(args) -> None:
 
 
 def _queries(n: int) -> dict[str, list[dict]]:
-    from bench.corpus import STOP, load_vocabulary
+    from catalogue.management.corpus import STOP, load_vocabulary
     from catalogue.models import Dataset
 
     vocab = load_vocabulary()

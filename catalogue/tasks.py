@@ -4,7 +4,7 @@ retries."""
 from celery import shared_task
 from django.conf import settings
 
-from catalogue.services.harvest import (
+from catalogue.harvest.services.run import (
     HarvestBusy,
     HarvestRetry,
     harvest_due_sources,

@@ -1,21 +1,30 @@
+"""Catalogue pages. Everyone: home, search, datasets, organisations. Publishers: /publish/.
+Harvest pages come from catalogue/harvest/urls.py under the same namespace."""
+
 from django.urls import path
 
-from . import views, views_harvest
+from catalogue.harvest import urls as harvest_urls
+from catalogue.views import datasets, publishing
 
 app_name = "catalogue"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("datasets/", views.dataset_search_page, name="dataset-list"),
-    path("datasets/<slug:slug>/", views.dataset_detail, name="dataset-detail"),
-    path("harvest/", views_harvest.harvest_sources, name="harvest-sources"),
-    path("harvest/sources/<int:pk>/", views_harvest.harvest_source_detail, name="harvest-source"),
-    path(
-        "harvest/sources/<int:pk>/run/",
-        views_harvest.harvest_source_run_view,
-        name="harvest-source-run",
-    ),
-    path("harvest/jobs/<int:pk>/", views_harvest.harvest_job_detail, name="harvest-job"),
-    path("organisations/", views.organisation_list, name="organisation-list"),
-    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("", datasets.home, name="home"),
+    path("datasets/", datasets.dataset_search_page, name="dataset-list"),
+    path("datasets/<slug:slug>/", datasets.dataset_detail, name="dataset-detail"),
+    path("organisations/", datasets.organisation_list, name="organisation-list"),
+    path("organisations/<slug:slug>/", datasets.organisation_detail, name="organisation-detail"),
+    *harvest_urls.urlpatterns,
 ]
+
+publishing_patterns = (
+    [
+        path("", publishing.publish_home, name="home"),
+        path("new/", publishing.dataset_new, name="new"),
+        path("quality/", publishing.quality_preview, name="quality"),
+        path("<uuid:pk>/", publishing.dataset_edit, name="edit"),
+        path("<uuid:pk>/publish/", publishing.dataset_publish, name="publish"),
+        path("<uuid:pk>/withdraw/", publishing.dataset_withdraw, name="withdraw"),
+    ],
+    "publishing",
+)

@@ -11,14 +11,49 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARKETPLACE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting. A value that is neither (a typo such as "ture") stops start-up with a
+    clear message rather than quietly meaning False."""
+    text = os.environ.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes/no value; use one of "
+        f"{', '.join(sorted(_TRUE | _FALSE))}."
+    )
+
+
+def env_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={text!r} is not a whole number.") from None
+
+
+def env_float(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={text!r} is not a number.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -97,7 +132,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'marketplace.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -158,7 +193,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -199,10 +234,10 @@ SPECTACULAR_SETTINGS = {
         "GrantStatusEnum": "governance.vocabularies.GrantStatus",
         "ApprovalStepStatusEnum": "governance.vocabularies.StepStatus",
         "ApprovalStepRoleEnum": "governance.vocabularies.StepRole",
-        "HarvestJobStatusEnum": "catalogue.models.harvest.HarvestJob.Status",
+        "HarvestJobStatusEnum": "catalogue.harvest.models.HarvestJob.Status",
     },
 }
-API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30")))
+API_TOKEN_TTL = timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30))
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL  # no broker: tasks run in-process
@@ -218,9 +253,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Redis redelivers an unacknowledged task (a worker that died mid-run) once it is older than
 # visibility_timeout seconds; workers look for such tasks about every interval x throttle seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
-    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
-    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Periodic work, run by `celery beat` (one process); each entry enqueues one thin task.
@@ -272,27 +307,27 @@ CACHES = {
 # Outbound HTTP (harvesting) refuses private, loopback and link-local networks unless listed here.
 OUTBOUND_ALLOW_NETWORKS = env_list("OUTBOUND_ALLOW_NETWORKS")
 # Harvesting (docs/harvesting.md): caps per fetch, politeness, batching, time limits, locks.
-HARVEST_MAX_BYTES = int(os.environ.get("HARVEST_MAX_BYTES", str(512 * 1024 * 1024)))
-HARVEST_TIMEOUT = float(os.environ.get("HARVEST_TIMEOUT", "30"))
-HARVEST_TOTAL_TIMEOUT = float(os.environ.get("HARVEST_TOTAL_TIMEOUT", "600"))
-HARVEST_MAX_REDIRECTS = int(os.environ.get("HARVEST_MAX_REDIRECTS", "5"))
-HARVEST_PER_HOST_DELAY = float(os.environ.get("HARVEST_PER_HOST_DELAY", "0.2"))
-HARVEST_BATCH_SIZE = int(os.environ.get("HARVEST_BATCH_SIZE", "500"))
-HARVEST_SHRINK_THRESHOLD = float(os.environ.get("HARVEST_SHRINK_THRESHOLD", "0.5"))
-HARVEST_SOFT_TIME_LIMIT = int(os.environ.get("HARVEST_SOFT_TIME_LIMIT", "2700"))
-HARVEST_TIME_LIMIT = int(os.environ.get("HARVEST_TIME_LIMIT", "3000"))
-HARVEST_MAX_RETRIES = int(os.environ.get("HARVEST_MAX_RETRIES", "4"))
-HARVEST_RETRY_BACKOFF = int(os.environ.get("HARVEST_RETRY_BACKOFF", "60"))
+HARVEST_MAX_BYTES = env_int("HARVEST_MAX_BYTES", 512 * 1024 * 1024)
+HARVEST_TIMEOUT = env_float("HARVEST_TIMEOUT", 30)
+HARVEST_TOTAL_TIMEOUT = env_float("HARVEST_TOTAL_TIMEOUT", 600)
+HARVEST_MAX_REDIRECTS = env_int("HARVEST_MAX_REDIRECTS", 5)
+HARVEST_PER_HOST_DELAY = env_float("HARVEST_PER_HOST_DELAY", 0.2)
+HARVEST_BATCH_SIZE = env_int("HARVEST_BATCH_SIZE", 500)
+HARVEST_SHRINK_THRESHOLD = env_float("HARVEST_SHRINK_THRESHOLD", 0.5)
+HARVEST_SOFT_TIME_LIMIT = env_int("HARVEST_SOFT_TIME_LIMIT", 2700)
+HARVEST_TIME_LIMIT = env_int("HARVEST_TIME_LIMIT", 3000)
+HARVEST_MAX_RETRIES = env_int("HARVEST_MAX_RETRIES", 4)
+HARVEST_RETRY_BACKOFF = env_int("HARVEST_RETRY_BACKOFF", 60)
 # A running job whose heartbeat is older than this has lost its worker and may be taken over.
-HARVEST_STALE_SECONDS = int(os.environ.get("HARVEST_STALE_SECONDS", "300"))
+HARVEST_STALE_SECONDS = env_int("HARVEST_STALE_SECONDS", 300)
 # Jobs left queued or running (no heartbeat) this long are marked failed by the scheduler.
-HARVEST_ABANDONED_SECONDS = int(os.environ.get("HARVEST_ABANDONED_SECONDS", "10800"))
+HARVEST_ABANDONED_SECONDS = env_int("HARVEST_ABANDONED_SECONDS", 10800)
 
 # Link checks of distributions: how often, how patiently, how politely (seconds between two
 # requests to one host).
-LINK_CHECK_EVERY_DAYS = int(os.environ.get("LINK_CHECK_EVERY_DAYS", "7"))
-LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "10"))
-LINK_CHECK_HOST_DELAY = float(os.environ.get("LINK_CHECK_HOST_DELAY", "1"))
+LINK_CHECK_EVERY_DAYS = env_int("LINK_CHECK_EVERY_DAYS", 7)
+LINK_CHECK_TIMEOUT = env_float("LINK_CHECK_TIMEOUT", 10)
+LINK_CHECK_HOST_DELAY = env_float("LINK_CHECK_HOST_DELAY", 1)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -301,8 +336,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "data-marketplace@loca
 
 # Governance: days a request may wait for a decision before the queue flags it, and days
 # before a grant ends that its holder is told.
-GOVERNANCE_SLA_DAYS = int(os.environ.get("GOVERNANCE_SLA_DAYS", "10"))
-GOVERNANCE_EXPIRY_NOTICE_DAYS = int(os.environ.get("GOVERNANCE_EXPIRY_NOTICE_DAYS", "7"))
+GOVERNANCE_SLA_DAYS = env_int("GOVERNANCE_SLA_DAYS", 10)
+GOVERNANCE_EXPIRY_NOTICE_DAYS = env_int("GOVERNANCE_EXPIRY_NOTICE_DAYS", 7)
 
 LOGGING = {
     "version": 1,

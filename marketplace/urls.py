@@ -5,8 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenView
-from catalogue.api import harvest as harvest_api
 from catalogue.api import views as catalogue_api
+from catalogue.harvest import api as harvest_api
+from catalogue.urls import publishing_patterns
 from governance.api import views as governance_api
 
 router = DefaultRouter()
@@ -46,7 +47,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("publish/", include("catalogue.publishing.urls")),
+    path("publish/", include(publishing_patterns)),
     path("", include("governance.urls")),
     path("", include("catalogue.feeds.urls")),
     path("", include("catalogue.urls")),

@@ -1,5 +1,6 @@
+from catalogue.harvest.models import HarvestJob, HarvestRecordIssue, HarvestSource
+
 from .datasets import ContactPoint, Dataset, DatasetQuerySet, Distribution
-from .harvest import HarvestJob, HarvestRecordIssue, HarvestSource
 from .organisations import Membership, Organisation
 from .search import SearchDatasetTerm, SearchOutbox, SearchTerm
 from .vocabularies import Licence, Theme

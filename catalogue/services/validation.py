@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from catalogue.harvest.errors import HarvestError, SourceTooLarge, SourceUnavailable
-from catalogue.harvest.http import OutboundClient
+from catalogue.harvest.parsers.errors import HarvestError, SourceTooLarge, SourceUnavailable
+from catalogue.harvest.parsers.http import OutboundClient
 from catalogue.models import Dataset, Distribution
 from catalogue.services.datasets import dataset_refresh_quality
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from rdflib import Graph
 
-from catalogue.harvest.ckan import parse_package
-from catalogue.harvest.datajson import parse_datajson
-from catalogue.harvest.dcat import next_page, parse_dcat
+from catalogue.harvest.parsers.ckan import parse_package
+from catalogue.harvest.parsers.datajson import parse_datajson
+from catalogue.harvest.parsers.dcat import next_page, parse_dcat
 from catalogue.models import ContactPoint, Dataset, Theme
 from tests.factories import DatasetFactory, DistributionFactory
 

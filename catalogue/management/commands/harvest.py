@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from catalogue.harvest.services.run import HarvestBusy, harvest_source_run
+from catalogue.harvest.services.sources import harvest_source_create
 from catalogue.models import HarvestSource, Organisation
-from catalogue.services.harvest import HarvestBusy, harvest_source_run
-from catalogue.services.harvest_sources import harvest_source_create
 
 
 class Command(BaseCommand):

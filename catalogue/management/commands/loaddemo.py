@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from catalogue.harvest.services.run import harvest_source_run
+from catalogue.harvest.services.sources import harvest_source_create
 from catalogue.models import Dataset, HarvestSource, Organisation
 from catalogue.services import membership_create
-from catalogue.services.harvest import harvest_source_run
-from catalogue.services.harvest_sources import harvest_source_create
 from catalogue.vocabularies import OrganisationType, Role
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"

@@ -1,4 +1,5 @@
-"""Load N synthetic datasets for benchmarks (bench/corpus.py), in bulk, then index them.
+"""Load N synthetic datasets for benchmarks (catalogue/management/corpus.py), in bulk, then
+index them.
 
 Not for production catalogues: records are published, belong to generated organisations and
 carry a drawn quality rating instead of an assessed one.
@@ -13,8 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bench.corpus import Generator, load_vocabulary
 from catalogue import search
+from catalogue.management.corpus import Generator, load_vocabulary
 from catalogue.models import Dataset, Distribution, Organisation, Theme
 
 BATCH = 5000

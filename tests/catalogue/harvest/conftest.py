@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.harvest.http import OutboundClient
+from catalogue.harvest.parsers.http import OutboundClient
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

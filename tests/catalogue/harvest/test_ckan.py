@@ -6,10 +6,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from catalogue.harvest.ckan import CkanHarvest, harvest_ckan, parse_ckan_file, parse_package
-from catalogue.harvest.common import CC0, OGL3
-from catalogue.harvest.errors import SourceMalformed
-from catalogue.harvest.records import DatasetRecord, RecordError
+from catalogue.harvest.parsers.ckan import CkanHarvest, harvest_ckan, parse_ckan_file, parse_package
+from catalogue.harvest.parsers.common import CC0, OGL3
+from catalogue.harvest.parsers.errors import SourceMalformed
+from catalogue.harvest.parsers.records import DatasetRecord, RecordError
 
 CKAN = Path(__file__).resolve().parents[2] / "fixtures" / "ckan"
 BASE = "https://ckan.example"

@@ -5,7 +5,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from catalogue.harvest.common import (
+from catalogue.harvest.parsers.common import (
     CC0,
     MAX_TEXT,
     ODBL,
@@ -14,9 +14,9 @@ from catalogue.harvest.common import (
     parse_datetime,
     parse_temporal,
 )
-from catalogue.harvest.datajson import check_datajson, parse_datajson
-from catalogue.harvest.errors import SourceMalformed
-from catalogue.harvest.records import DatasetRecord, RecordError
+from catalogue.harvest.parsers.datajson import check_datajson, parse_datajson
+from catalogue.harvest.parsers.errors import SourceMalformed
+from catalogue.harvest.parsers.records import DatasetRecord, RecordError
 
 DATAJSON = Path(__file__).resolve().parents[2] / "fixtures" / "datajson"
 # WPRDC's catalogue carries no licence we can verify, so it is not shipped in the repo; it is

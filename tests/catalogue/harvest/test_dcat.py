@@ -5,17 +5,17 @@ import orjson
 import pytest
 from rdflib import Graph
 
-from catalogue.harvest.common import CC_BY_4, OGL3
-from catalogue.harvest.dcat import (
+from catalogue.harvest.parsers.common import CC_BY_4, OGL3
+from catalogue.harvest.parsers.dcat import (
     DcatHarvest,
     detect_format,
     harvest_dcat,
     parse_dcat,
     parse_dcat_file,
 )
-from catalogue.harvest.errors import SourceMalformed, SourceRefused
-from catalogue.harvest.marketplace import harvest_marketplace
-from catalogue.harvest.records import DatasetRecord, RecordError
+from catalogue.harvest.parsers.errors import SourceMalformed, SourceRefused
+from catalogue.harvest.parsers.marketplace import harvest_marketplace
+from catalogue.harvest.parsers.records import DatasetRecord, RecordError
 
 CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "dcat" / "catalog.ttl"
 ROAD = "https://data.example.gov.uk/dataset/road-traffic"

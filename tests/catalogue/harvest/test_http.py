@@ -3,14 +3,14 @@ import time
 
 import pytest
 
-from catalogue.harvest import http as harvest_http
-from catalogue.harvest.errors import (
+from catalogue.harvest.parsers import http as harvest_http
+from catalogue.harvest.parsers.errors import (
     SourceMalformed,
     SourceRefused,
     SourceTooLarge,
     SourceUnavailable,
 )
-from catalogue.harvest.http import OutboundClient, address_block_reason, redact_url
+from catalogue.harvest.parsers.http import OutboundClient, address_block_reason, redact_url
 
 
 def test_fetches_json_from_an_allow_listed_loopback_server(server, client):

@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.harvest.dcat import parse_dcat_file
-from catalogue.harvest.errors import HarvestError, SourceMalformed
-from catalogue.harvest.records import DatasetRecord, RecordError
-from catalogue.harvest.sources import open_harvest, parse_file
+from catalogue.harvest.parsers.dcat import parse_dcat_file
+from catalogue.harvest.parsers.errors import HarvestError, SourceMalformed
+from catalogue.harvest.parsers.records import DatasetRecord, RecordError
+from catalogue.harvest.types import open_harvest, parse_file
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 OPM = FIXTURES / "datajson" / "opm.gov.data.json"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from catalogue.harvest.services.sources import harvest_source_create
 from catalogue.models import HarvestSource
-from catalogue.services.harvest_sources import harvest_source_create
 from tests.localserver import LocalServer
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.harvest.services.run import harvest_source_run
 from catalogue.models import Dataset, HarvestJob, HarvestSource
-from catalogue.services.harvest import harvest_source_run
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

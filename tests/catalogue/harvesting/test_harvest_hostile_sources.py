@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.harvest.services.run import harvest_source_run
 from catalogue.models import Dataset, Distribution
-from catalogue.services.harvest import harvest_source_run
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.harvest.services.run import harvest_source_run
 from catalogue.models import HarvestJob, HarvestSource
-from catalogue.services.harvest import harvest_source_run
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph
 from rdflib import namespace as ns
 
-from catalogue.harvest.common import map_licence
+from catalogue.harvest.parsers.common import map_licence
+from catalogue.harvest.services.run import harvest_source_run
 from catalogue.models import Dataset
-from catalogue.services.harvest import harvest_source_run
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"  # beside the repository

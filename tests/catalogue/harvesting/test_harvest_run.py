@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from catalogue.models import Dataset, HarvestJob
-from catalogue.services.harvest import (
+from catalogue.harvest.services.run import (
     HarvestBusy,
     HarvestRetry,
     harvest_job_request,
     harvest_job_run,
     harvest_source_run,
 )
+from catalogue.models import Dataset, HarvestJob
 from catalogue.signals import dataset_transitioned
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from catalogue.harvest.models import parse_schedule
+from catalogue.harvest.services.run import harvest_due_sources, harvest_job_request
 from catalogue.models import HarvestJob, HarvestSource
-from catalogue.models.harvest import parse_schedule
-from catalogue.services.harvest import harvest_due_sources, harvest_job_request
 from catalogue.tasks import harvest_job_run_task
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.db import transaction
 from django.db.models import Count
 
+from catalogue.harvest.services.run import harvest_job_request
 from catalogue.models import Dataset, HarvestJob
-from catalogue.services.harvest import harvest_job_request
 from catalogue.tasks import harvest_job_run_task
 from tests.factories import OrganisationFactory
 

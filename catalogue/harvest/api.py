@@ -1,4 +1,4 @@
-"""Harvest sources and job reports over the API. Rules live in catalogue.services.harvest."""
+"""Harvest sources and job reports over the API. Rules live in catalogue.harvest.services.run."""
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -7,10 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from catalogue.harvest.services.run import harvest_job_request
+from catalogue.harvest.services.sources import harvest_source_create, harvest_source_update
 from catalogue.models import HarvestJob, HarvestSource, Organisation
 from catalogue.selectors import harvest_job_list, harvest_source_list
-from catalogue.services.harvest import harvest_job_request
-from catalogue.services.harvest_sources import harvest_source_create, harvest_source_update
 
 MAX_LISTED_ISSUES = 1000
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .organisations import Organisation
+from catalogue.models.organisations import Organisation
 
 _INTERVAL = re.compile(r"^(\d+)\s*([mhd])$")
 NAMED_SCHEDULES = {

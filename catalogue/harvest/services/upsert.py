@@ -24,7 +24,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from catalogue import quality
-from catalogue.harvest.records import DatasetRecord
+from catalogue.harvest.parsers.records import DatasetRecord
+from catalogue.harvest.services.records import (
+    _fit,
+    contact_fields_from_record,
+    dataset_fields_from_record,
+    distribution_fields_from_record,
+)
 from catalogue.models import (
     ContactPoint,
     Dataset,
@@ -35,12 +41,6 @@ from catalogue.models import (
     Theme,
 )
 from catalogue.services.datasets import unique_slug
-from catalogue.services.records import (
-    _fit,
-    contact_fields_from_record,
-    dataset_fields_from_record,
-    distribution_fields_from_record,
-)
 from catalogue.signals import dataset_transitioned
 from catalogue.vocabularies import DatasetStatus
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from catalogue.harvest.records import DatasetRecord
+from catalogue.harvest.parsers.records import DatasetRecord
 from catalogue.vocabularies import AccessRights, DatasetType, UpdateFrequency
 
 # Sets, not TextChoices.values (a new list on every access): this runs once per harvested record.

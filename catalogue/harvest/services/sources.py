@@ -11,8 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from catalogue.harvest.models import parse_schedule
 from catalogue.models import HarvestSource, Organisation
-from catalogue.models.harvest import parse_schedule
 from catalogue.permissions import require_role
 from catalogue.vocabularies import Role
 

@@ -178,10 +178,6 @@ class DatajsonHarvest:
         self.complete = True
 
 
-def harvest_datajson(client: OutboundClient, url: str) -> DatajsonHarvest:
-    return DatajsonHarvest(client, url)
-
-
 def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecord | RecordError:
     """Map one DCAT-US dataset object onto a DatasetRecord."""
     if not isinstance(raw, dict):

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from .ckan import CkanHarvest, parse_ckan_file
-from .datajson import DatajsonHarvest, Known, parse_datajson
-from .dcat import DcatHarvest, parse_dcat_file
-from .errors import HarvestError
-from .http import OutboundClient
-from .marketplace import harvest_marketplace
-from .records import DatasetRecord, RecordError, UnchangedRecord
+from .parsers.ckan import CkanHarvest, parse_ckan_file
+from .parsers.datajson import DatajsonHarvest, Known, parse_datajson
+from .parsers.dcat import DcatHarvest, parse_dcat_file
+from .parsers.errors import HarvestError
+from .parsers.http import OutboundClient
+from .parsers.marketplace import harvest_marketplace
+from .parsers.records import DatasetRecord, RecordError, UnchangedRecord
 
 SOURCE_TYPES = ("ckan", "datajson", "dcat", "marketplace")
 

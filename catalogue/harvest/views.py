@@ -8,11 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from catalogue.harvest.services.run import harvest_job_request
+from catalogue.harvest.services.sources import harvest_source_create
 from catalogue.models import HarvestSource, Organisation
 from catalogue.permissions import has_role, organisations_where
 from catalogue.selectors import harvest_job_list, harvest_source_list
-from catalogue.services.harvest import harvest_job_request
-from catalogue.services.harvest_sources import harvest_source_create
 from catalogue.vocabularies import Role
 
 

@@ -31,15 +31,15 @@ from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from catalogue.harvest.datajson import check_datajson
-from catalogue.harvest.errors import HarvestError
-from catalogue.harvest.http import OutboundClient, redact_url
-from catalogue.harvest.records import DatasetRecord, RecordError, UnchangedRecord
-from catalogue.harvest.sources import open_harvest, parse_file
+from catalogue.harvest.parsers.datajson import check_datajson
+from catalogue.harvest.parsers.errors import HarvestError
+from catalogue.harvest.parsers.http import OutboundClient, redact_url
+from catalogue.harvest.parsers.records import DatasetRecord, RecordError, UnchangedRecord
+from catalogue.harvest.services.upsert import BatchContext, dataset_upsert_records, stored_hash_of
+from catalogue.harvest.types import open_harvest, parse_file
 from catalogue.models import Dataset, HarvestJob, HarvestRecordIssue, HarvestSource
 from catalogue.permissions import require_role
 from catalogue.search import index_datasets
-from catalogue.services.harvest_upsert import BatchContext, dataset_upsert_records, stored_hash_of
 from catalogue.signals import dataset_transitioned
 from catalogue.vocabularies import DatasetStatus, Role
 

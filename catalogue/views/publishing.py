@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST
 
 from catalogue import quality, services
 from catalogue.errors import TransitionError
+from catalogue.forms import DatasetForm
 from catalogue.models import Dataset, Licence, Organisation
 from catalogue.permissions import organisations_where
 from catalogue.selectors import dataset_assessment, dataset_lookup
 from catalogue.vocabularies import Role
-
-from .forms import DatasetForm
 
 EDITORS = [Role.PUBLISHER]
 

@@ -1,0 +1,1 @@
+"""Harvest services: the Django side of harvesting (runs, batches, sources)."""

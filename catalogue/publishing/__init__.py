@@ -1,1 +1,0 @@
-"""Pages where publishers create, edit, publish and withdraw their organisations' datasets."""
