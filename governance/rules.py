@@ -7,7 +7,9 @@ in the audit log. Rules are data (GovernancePolicy rows); this module only evalu
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from catalogue.models import Dataset, Organisation
 from catalogue.vocabularies import AccessRights, PersonalData, Role
@@ -45,15 +47,6 @@ STEP_DECIDERS = {
     StepRole.GOVERNANCE_OFFICER: [Role.GOVERNANCE_OFFICER],
 }
 PERSONAL_DATA_STEPS = [StepRole.INFORMATION_ASSET_OWNER, StepRole.GOVERNANCE_OFFICER]
-
-AUTO_APPROVAL_CONDITIONS = {
-    "same_organisation": "the requester asks on behalf of the publishing organisation",
-    "access_rights": "the dataset's access rights are one of these",
-    "requesting_organisations": "the requesting organisation is one of these (slugs)",
-    "email_domains": "the requester's email domain is one of these",
-    "lawful_basis": "the Article 6 basis given is one of these",
-    "max_days": "access is asked for at most this many days",
-}
 
 
 @dataclass(frozen=True)
@@ -231,24 +224,65 @@ def check_answers(
     return errors
 
 
+# -- auto-approval conditions -------------------------------------------------------------
+# Each condition a policy's auto-approval rule may name is declared once here: its name (the key
+# in the rule's "when"), the sentence shown to people, and the test it makes. Adding a condition
+# is one more decorated function; validation, explanations and matching all read this table.
+
+
+@dataclass(frozen=True)
+class Condition:
+    description: str
+    holds: Callable[[Any, AccessRequest, dt.date], bool]  # (expected value, request, today)
+
+
+AUTO_APPROVAL_CONDITIONS: dict[str, Condition] = {}
+
+
+def condition(name: str, description: str):
+    def register(test: Callable[[Any, AccessRequest, dt.date], bool]):
+        AUTO_APPROVAL_CONDITIONS[name] = Condition(description, test)
+        return test
+
+    return register
+
+
+@condition("same_organisation", "the requester asks on behalf of the publishing organisation")
+def _same_organisation(expected, request: AccessRequest, today: dt.date) -> bool:
+    same = request.requesting_organisation_id == request.dataset.publisher_id
+    return same == bool(expected)
+
+
+@condition("access_rights", "the dataset's access rights are one of these")
+def _access_rights(expected, request: AccessRequest, today: dt.date) -> bool:
+    return request.dataset.access_rights in expected
+
+
+@condition("requesting_organisations", "the requesting organisation is one of these (slugs)")
+def _requesting_organisations(expected, request: AccessRequest, today: dt.date) -> bool:
+    org = request.requesting_organisation
+    return org is not None and org.slug in expected
+
+
+@condition("email_domains", "the requester's email domain is one of these")
+def _email_domains(expected, request: AccessRequest, today: dt.date) -> bool:
+    domain = request.requester.email.rpartition("@")[2].lower()
+    return domain in [d.lower() for d in expected]
+
+
+@condition("lawful_basis", "the Article 6 basis given is one of these")
+def _lawful_basis(expected, request: AccessRequest, today: dt.date) -> bool:
+    return request.lawful_basis in expected
+
+
+@condition("max_days", "access is asked for at most this many days")
+def _max_days(expected, request: AccessRequest, today: dt.date) -> bool:
+    return request.end_date is not None and (request.end_date - today).days <= int(expected)
+
+
 def _condition_holds(name: str, expected, request: AccessRequest, today: dt.date) -> bool:
-    dataset = request.dataset
-    if name == "same_organisation":
-        same = request.requesting_organisation_id == dataset.publisher_id
-        return same == bool(expected)
-    if name == "access_rights":
-        return dataset.access_rights in expected
-    if name == "requesting_organisations":
-        org = request.requesting_organisation
-        return org is not None and org.slug in expected
-    if name == "email_domains":
-        domain = request.requester.email.rpartition("@")[2].lower()
-        return domain in [d.lower() for d in expected]
-    if name == "lawful_basis":
-        return request.lawful_basis in expected
-    if name == "max_days":
-        return request.end_date is not None and (request.end_date - today).days <= int(expected)
-    return False  # an unknown condition never approves anything
+    known = AUTO_APPROVAL_CONDITIONS.get(name)
+    return known is not None and known.holds(expected, request, today)  # unknown: never approves
 
 
 def match_auto_approval(
@@ -262,11 +296,14 @@ def match_auto_approval(
             for name, expected in conditions.items()
         ):
             name = rule.get("name") or "auto-approval"
-            described = "; ".join(
-                f"{AUTO_APPROVAL_CONDITIONS.get(k, k)}: {v}" for k, v in conditions.items()
-            )
+            described = "; ".join(f"{_describe(k)}: {v}" for k, v in conditions.items())
             return RuleResult(name, True, f"Approved automatically by rule “{name}” ({described}).")
     return None
+
+
+def _describe(name: str) -> str:
+    known = AUTO_APPROVAL_CONDITIONS.get(name)
+    return known.description if known else name
 
 
 def validate_policy_rules(data: dict) -> dict[str, list[str]]:
@@ -287,10 +324,10 @@ def validate_policy_rules(data: dict) -> dict[str, list[str]]:
                 "Each rule needs a name and a non-empty “when” of conditions."
             )
             continue
-        for condition in when:
-            if condition not in AUTO_APPROVAL_CONDITIONS:
+        for name in when:
+            if name not in AUTO_APPROVAL_CONDITIONS:
                 errors.setdefault("auto_approval_rules", []).append(
-                    f"“{condition}” is not a condition. Choose from: "
+                    f"“{name}” is not a condition. Choose from: "
                     + ", ".join(AUTO_APPROVAL_CONDITIONS)
                     + "."
                 )
