@@ -32,6 +32,7 @@ def dataset_list(*, user: User) -> DatasetQuerySet:
             Prefetch("distributions", queryset=Distribution.objects.order_by("position", "id")),
             Prefetch("contact_points", queryset=ContactPoint.objects.order_by("id")),
             "serves_dataset",
+            "also_from",
         )
         .select_related("harvest_source")
     )

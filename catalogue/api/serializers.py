@@ -52,16 +52,26 @@ class QualitySerializer(serializers.Serializer):
     rating = serializers.CharField()
 
 
+class SourceRefSerializer(serializers.Serializer):
+    harvest_source = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    source_type = serializers.CharField()
+
+
 class ProvenanceSerializer(serializers.Serializer):
-    """Where a harvested dataset came from: the source, its own id and page, when it was read."""
+    """Where a harvested dataset came from: the source, the original publisher, identifier and
+    IRI, when it was read, and the other sources of this catalogue that offer the same dataset."""
 
     harvest_source = serializers.IntegerField(source="harvest_source_id")
     title = serializers.CharField(source="harvest_source.title")
     source_type = serializers.CharField(source="harvest_source.source_type")
     identifier = serializers.CharField(source="source_identifier")
+    iri = serializers.CharField()
     url = serializers.CharField(source="source_url")
     publisher_name = serializers.CharField(source="source_publisher_name")
+    publisher_uri = serializers.CharField(source="source_publisher_uri")
     harvested_at = serializers.DateTimeField()
+    also_from = SourceRefSerializer(many=True, read_only=True)
 
 
 class DatasetSerializer(serializers.ModelSerializer):

@@ -110,6 +110,9 @@ class HarvestJob(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    # Records this source lists that another source of this catalogue already holds, by that
+    # source's title: {"data.gov.uk": 12}. They are listed in the dataset's provenance, not copied.
+    held_elsewhere = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)  # source-level notes
 

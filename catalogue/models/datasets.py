@@ -164,6 +164,16 @@ class Dataset(models.Model):
     source_identifier = models.CharField(max_length=2000, blank=True)
     source_url = models.CharField(max_length=2000, blank=True)
     source_publisher_name = models.CharField(max_length=500, blank=True)
+    # The original publisher's IRI or homepage, where the source gave one.
+    source_publisher_uri = models.CharField(max_length=2000, blank=True)
+    # The dataset's IRI at its original source, kept across every hop; blank for datasets
+    # published here, whose IRI is their address in this catalogue.
+    iri = models.CharField(max_length=2000, blank=True, db_index=True)
+    # Other sources of this catalogue that offer the same dataset (same IRI, or same identifier
+    # and original publisher): listed in its provenance instead of being held twice.
+    also_from = models.ManyToManyField(
+        "catalogue.HarvestSource", blank=True, related_name="also_datasets"
+    )
     source_extras = models.JSONField(default=dict, blank=True)  # values we could not map
     content_hash = models.CharField(max_length=64, blank=True)
     harvested_at = models.DateTimeField(null=True, blank=True)

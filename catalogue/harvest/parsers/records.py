@@ -40,7 +40,8 @@ class DatasetRecord:
 
     source_identifier: str  # the source's own id for the record: stable across runs
     title: str
-    identifier: str = ""  # persistent URI when the source gives one
+    identifier: str = ""  # the original identifier (dct:identifier), kept across every hop
+    iri: str = ""  # the dataset's IRI at its original source, when it has one
     type: str = "Dataset"  # Dataset | DataService
     alternative_title: list[str] = field(default_factory=list)
     summary: str = ""
@@ -48,10 +49,15 @@ class DatasetRecord:
     keyword: list[str] = field(default_factory=list)
     theme: list[str] = field(default_factory=list)  # our theme codes where mapped
     publisher_name: str = ""  # the source's publisher, kept as the source names it
+    publisher_uri: str = ""  # the original publisher's IRI or homepage, when given
     creator: list[str] = field(default_factory=list)
     contact_point: list[ContactRecord] = field(default_factory=list)
     licence: str = ""  # a licence URI (ours where mapped) or the source's value verbatim
     access_rights: str = ""  # OPEN | INTERNAL | COMMERCIAL | RESTRICTED, "" when unknown
+    # Carried between nodes of this product; "" when the source does not say.
+    metadata_visibility: str = ""  # PUBLIC | GOVERNMENT | ORGANISATION
+    security_classification: str = ""  # OFFICIAL | SECRET | TOP_SECRET | NOT_APPLICABLE
+    personal_data: str = ""  # NONE | PERSONAL | SPECIAL_CATEGORY
     update_frequency: str = ""  # Dublin Core freq value, "" when unknown
     issued: dt.datetime | None = None
     modified: dt.datetime | None = None

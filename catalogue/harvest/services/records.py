@@ -11,12 +11,22 @@ import datetime as dt
 from django.utils import timezone
 
 from catalogue.harvest.parsers.records import DatasetRecord
-from catalogue.vocabularies import AccessRights, DatasetType, UpdateFrequency
+from catalogue.vocabularies import (
+    AccessRights,
+    DatasetType,
+    MetadataVisibility,
+    PersonalData,
+    SecurityClassification,
+    UpdateFrequency,
+)
 
 # Sets, not TextChoices.values (a new list on every access): this runs once per harvested record.
 _TYPES = frozenset(DatasetType.values)
 _ACCESS_RIGHTS = frozenset(AccessRights.values)
 _FREQUENCIES = frozenset(UpdateFrequency.values)
+_VISIBILITIES = frozenset(MetadataVisibility.values)
+_CLASSIFICATIONS = frozenset(SecurityClassification.values)
+_PERSONAL_DATA = frozenset(PersonalData.values)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -58,6 +68,18 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
         or record.temporal_end >= record.temporal_start
         else None,
         "landing_page": _fit(record.landing_page, 1000),
+        "iri": _fit(record.iri, 2000),
+        # What another node of this product says about who may see the record and how it must
+        # be handled travels with it; sources that do not say get the defaults of a new record.
+        "metadata_visibility": record.metadata_visibility
+        if record.metadata_visibility in _VISIBILITIES
+        else MetadataVisibility.PUBLIC,
+        "security_classification": record.security_classification
+        if record.security_classification in _CLASSIFICATIONS
+        else SecurityClassification.OFFICIAL,
+        "personal_data": record.personal_data
+        if record.personal_data in _PERSONAL_DATA
+        else PersonalData.NONE,
     }
 
 

@@ -46,10 +46,11 @@ from catalogue.vocabularies import DatasetStatus
 
 # Bump when the record → dataset mapping changes, so the next run rewrites every dataset
 # instead of skipping records whose source content did not change.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 FIELDS = [
     *dataset_fields_from_record(DatasetRecord(source_identifier="", title="")).keys(),
-    "source_identifier", "source_url", "source_publisher_name", "source_extras",
+    "source_identifier", "source_url", "source_publisher_name", "source_publisher_uri",
+    "source_extras",
     "content_hash", "harvested_at", "last_harvest_job", "quality_score", "quality_rating",
     "metadata_modified",
 ]  # fmt: skip
@@ -163,6 +164,7 @@ def _prepare(record: DatasetRecord, ctx: BatchContext, now) -> tuple[dict, list[
         if record.source_url.lower().startswith(("http://", "https://"))
         else "",
         source_publisher_name=_fit(record.publisher_name, 500),
+        source_publisher_uri=_fit(record.publisher_uri, 2000),
         source_extras=record.extras,
         content_hash=stored_hash(record),
         harvested_at=now,

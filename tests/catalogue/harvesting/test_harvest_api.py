@@ -162,8 +162,11 @@ def test_job_report_and_dataset_provenance(roles, server):
         "source_type": "datajson",
         "identifier": item["identifier"],
         "url": dataset.source_url,
+        "iri": "",
         "publisher_name": item["publisher"]["name"],
+        "publisher_uri": "",
         "harvested_at": provenance["harvested_at"],
+        "also_from": [],
     }
     assert provenance["harvested_at"]
 
