@@ -35,6 +35,7 @@ from catalogue.harvest.parsers.datajson import check_datajson
 from catalogue.harvest.parsers.errors import HarvestError
 from catalogue.harvest.parsers.http import OutboundClient, redact_url
 from catalogue.harvest.parsers.records import DatasetRecord, RecordError, UnchangedRecord
+from catalogue.harvest.services.sameas import unlink_also_from
 from catalogue.harvest.services.upsert import BatchContext, dataset_upsert_records, stored_hash_of
 from catalogue.harvest.types import open_harvest, parse_file
 from catalogue.models import Dataset, HarvestJob, HarvestRecordIssue, HarvestSource
@@ -197,6 +198,9 @@ class _Run:
         self.batch: list[DatasetRecord] = []
         self.errors: list[RecordError] = []
         self.unchanged = 0  # UnchangedRecords since the last flush
+        # Records other sources already hold (listed in their provenance, not copied).
+        self.held_elsewhere: dict[str, int] = dict(job.held_elsewhere or {})
+        self.held_ids: set = set()
         self.seen: set[str] = set()
         self.listed = 0
         self.issues_left = MAX_ISSUES_PER_JOB
@@ -255,6 +259,11 @@ class _Run:
         self.issues_left -= len(issues)
         return issues
 
+    def _count_held(self, counts: dict[str, int]) -> dict[str, int]:
+        for title, count in counts.items():
+            self.held_elsewhere[title] = self.held_elsewhere.get(title, 0) + count
+        return self.held_elsewhere
+
     def flush(self) -> None:
         with transaction.atomic():
             outcome = dataset_upsert_records(records=self.batch, ctx=self.ctx)
@@ -267,11 +276,13 @@ class _Run:
                 created=F("created") + len(outcome.created),
                 updated=F("updated") + len(outcome.updated),
                 unchanged=F("unchanged") + outcome.unchanged + self.unchanged,
+                held_elsewhere=self._count_held(outcome.held_elsewhere),
                 failed=F("failed") + len(self.errors),
                 heartbeat_at=timezone.now(),
             )
             if not kept:
                 raise _JobLost(f"job {self.job.pk} was taken over by another worker")
+        self.held_ids |= outcome.held_ids
         _after_batch(list(outcome.changed))
         self.batch, self.errors, self.unchanged = [], [], 0
         self.last_flush = time.monotonic()
@@ -391,9 +402,13 @@ def _sentence(text: str) -> str:
 
 
 def _summary(job: HarvestJob) -> str:
+    held = "".join(
+        f" {count} already held from {title}."
+        for title, count in sorted(job.held_elsewhere.items())
+    )
     return (
         f"{job.created} created, {job.updated} updated, {job.unchanged} unchanged, "
-        f"{job.withdrawn} withdrawn, {job.failed} failed."
+        f"{job.withdrawn} withdrawn, {job.failed} failed.{held}"
     )
 
 
@@ -445,6 +460,8 @@ def harvest_job_run(
             )
             if complete and status != Status.FAILED:
                 HarvestSource.objects.filter(pk=source.pk).update(last_full_run_at=job.started_at)
+                if job.attempts == 1:  # a redo did not see the first attempt's batches
+                    unlink_also_from(source, keep=run.held_ids)
         return job
     except _JobLost:
         return HarvestJob.objects.get(pk=job_id)

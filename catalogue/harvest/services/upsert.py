@@ -31,6 +31,7 @@ from catalogue.harvest.services.records import (
     dataset_fields_from_record,
     distribution_fields_from_record,
 )
+from catalogue.harvest.services.sameas import find_held_elsewhere, link_also_from
 from catalogue.models import (
     ContactPoint,
     Dataset,
@@ -106,6 +107,9 @@ class BatchOutcome:
     updated: list[uuid.UUID] = field(default_factory=list)
     unchanged: int = 0
     duplicates: list[str] = field(default_factory=list)  # source ids listed twice in a batch
+    # Records another source of this catalogue already holds: not created again (sameas.py).
+    held_elsewhere: dict[str, int] = field(default_factory=dict)  # holder's title -> count
+    held_ids: set[uuid.UUID] = field(default_factory=set)
     changed_sids: set[str] = field(default_factory=set)
 
     @property
@@ -227,6 +231,13 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
                 outcome.unchanged += 1
         else:
             changed.append((pk, record, status))
+
+    if new:
+        held = find_held_elsewhere(new, ctx.source)
+        link_also_from(held, ctx.source)
+        outcome.held_elsewhere = held.by_source_title
+        outcome.held_ids = set(held.datasets.values())
+        new = [r for r in new if r.source_identifier not in held.datasets]
 
     rows: list[dict] = []
     themes: list[tuple[uuid.UUID, list[int]]] = []
