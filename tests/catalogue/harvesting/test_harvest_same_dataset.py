@@ -1,4 +1,4 @@
-"""One dataset offered by two sources of this catalogue is held once, with both in its provenance."""
+"""One dataset offered by two sources of this catalogue is held once, both in its provenance."""
 
 import json
 from pathlib import Path
