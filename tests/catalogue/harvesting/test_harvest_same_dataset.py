@@ -89,3 +89,18 @@ def test_the_same_identifier_from_another_publisher_is_another_dataset(two_sourc
     job = harvest_source_run(source=second, actor=None)
     assert job.held_elsewhere == {}
     assert job.created == Dataset.objects.filter(harvest_source=second).count() > 100
+
+
+def test_pages_name_the_original_publisher_and_who_harvested_it(two_sources, client):
+    first, second, datasets, _ = two_sources
+    harvest_source_run(source=first, actor=None)
+    harvest_source_run(source=second, actor=None)
+    dataset = Dataset.objects.get(source_identifier=datasets[1]["identifier"])
+    html = client.get(f"/datasets/{dataset.slug}/").content.decode()
+    original = datasets[1]["publisher"]["name"]
+    assert original != first.organisation.title
+    assert f'<span class="govuk-caption-l">{original}</span>' in html
+    assert "First road by" in html and first.organisation.title in html
+    assert "Also offered by" in html and "Second road" in html
+    listing = client.get("/datasets/", {"q": dataset.title}).content.decode()
+    assert original in listing
