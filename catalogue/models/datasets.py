@@ -8,6 +8,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.functions import Lower, Now
 
 from catalogue import vocabularies as v
+from catalogue.mediatypes import file_name
 from catalogue.search import text_search
 
 from .organisations import Membership, Organisation
@@ -230,7 +231,17 @@ class Distribution(models.Model):
         indexes = [models.Index(Lower("format"), name="distribution_format_lower")]
 
     def __str__(self) -> str:
-        return self.title or self.format or "Distribution"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What to call it when the source gave no title: its format, else its file name."""
+        return (
+            self.title
+            or self.format
+            or file_name(self.download_url or self.access_url)
+            or "Data file"
+        )
 
 
 class ContactPoint(models.Model):

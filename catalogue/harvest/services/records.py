@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from catalogue import mediatypes
 from catalogue.harvest.parsers.records import DatasetRecord
 from catalogue.vocabularies import (
     AccessRights,
@@ -84,23 +85,33 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
 
 
 def distribution_fields_from_record(record: DatasetRecord) -> list[dict]:
-    """Model field values of the record's distributions, in order (position = index)."""
-    return [
-        {
-            "position": i,
-            "title": _fit(d.title, 300),
-            "description": d.description,
-            "access_url": _fit(d.access_url, 2000),
-            "download_url": _fit(d.download_url, 2000),
-            "media_type": _fit(d.media_type, 200),
-            "format": _fit(d.format, 100),
-            "byte_size": d.byte_size,
-            "checksum": _fit(d.checksum, 200),
-            "licence": _fit(d.licence, 500),
-            "conforms_to": _fit(d.conforms_to, 1000),
-        }
-        for i, d in enumerate(record.distribution)
-    ]
+    """Model field values of the record's distributions, in order (position = index).
+
+    A format the source left out is derived from the media type or the link's file extension,
+    and a media type from a known format (catalogue/mediatypes.py), so a distribution whose
+    source gave only one of them is still found by the format facet.
+    """
+    fields = []
+    for i, d in enumerate(record.distribution):
+        fmt, media_type = mediatypes.derive(
+            format=d.format, media_type=d.media_type, url=d.download_url or d.access_url
+        )
+        fields.append(
+            {
+                "position": i,
+                "title": _fit(d.title, 300),
+                "description": d.description,
+                "access_url": _fit(d.access_url, 2000),
+                "download_url": _fit(d.download_url, 2000),
+                "media_type": _fit(media_type, 200),
+                "format": _fit(fmt, 100),
+                "byte_size": d.byte_size,
+                "checksum": _fit(d.checksum, 200),
+                "licence": _fit(d.licence, 500),
+                "conforms_to": _fit(d.conforms_to, 1000),
+            }
+        )
+    return fields
 
 
 def contact_fields_from_record(record: DatasetRecord) -> list[dict]:
