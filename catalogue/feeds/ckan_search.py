@@ -40,6 +40,8 @@ SORT_FIELDS = {
     "id": "id",
 }
 DEFAULT_SORT = "score desc, metadata_modified desc"
+# Explicit "every row" and "no row": an empty Q() vanishes when OR-ed with another condition.
+ALL, NONE = Q(pk__isnull=False), Q(pk__in=[])
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -93,7 +95,7 @@ def _range(field: str, column: str, value: str) -> Q:
         raise SearchQueryError(f"{field} takes a range such as [2024-01-01T00:00:00Z TO *].")
     low, high = (_moment(part, field=field) for part in match.groups())
     inclusive = value.startswith("[")
-    condition = Q()
+    condition = ALL
     if low is not None:
         condition &= Q(**{f"{column}__{'gte' if inclusive else 'gt'}": low})
     if high is not None:
@@ -110,7 +112,7 @@ def _keyword(value: str) -> Q:
 def _one(field: str, value: str, licences: Licences) -> Q:
     """The condition of field:value for one plain value."""
     if value == "*":
-        return Q()
+        return ALL
     if field in ("organization", "owner_org"):
         return Q(publisher__slug=value) | Q(publisher__slug__in=_organisation_slugs(value))
     if field == "groups":
@@ -128,15 +130,15 @@ def _one(field: str, value: str, licences: Licences) -> Q:
         try:
             return Q(pk=uuid.UUID(value))
         except ValueError:
-            return Q(pk__in=[])
+            return NONE
     if field in ("title", "title_string"):
         return Q(title__icontains=value)
     if field == "notes":
         return Q(description__icontains=value)
     if field in ("dataset_type", "type"):
-        return Q() if value == "dataset" else Q(pk__in=[])
+        return ALL if value == "dataset" else NONE
     if field == "capacity":
-        return Q() if value == "public" else Q(pk__in=[])
+        return ALL if value == "public" else NONE
     raise SearchQueryError(
         f"Unknown field {field!r}; use one of: organization, groups, tags, res_format, "
         "license_id, name, id, title, notes, metadata_modified, metadata_created."
@@ -158,7 +160,7 @@ def _condition(field: str, value: str, licences: Licences) -> Q:
         parts = [p for p in re.split(r"\s+OR\s+|\s+", value[1:-1].strip()) if p]
         if not parts:
             raise SearchQueryError(f"{field}: an empty list of values.")
-        condition = Q(pk__in=[])
+        condition = NONE
         for part in parts:
             condition |= _one(field, _unquote(part), licences)
         return condition
@@ -207,7 +209,7 @@ def parse_query(text: str, *, licences: Licences, free_text: bool) -> tuple[Q, s
         joined = False
     condition = Q()
     for group in groups:
-        either = Q(pk__in=[])
+        either = NONE
         for clause in group:
             either |= ~clause.condition if clause.negated else clause.condition
         condition &= either

@@ -360,3 +360,21 @@ def test_tags_licences_status_and_site(api_client, ckan_site):
     assert result(get(api_client, "status_show"))["ckan_version"].startswith("2.")
     assert result(get(api_client, "site_read")) is True
     assert "Search datasets" in result(get(api_client, "help_show", name="package_search"))
+
+
+def test_value_lists_not_exclusive_ranges_and_organisation_ids(api_client, ckan_site):
+    a_or_b = search(api_client, fq="tags:(justice OR roads)")
+    assert names(a_or_b) == {"prison-population", "road-traffic-counts"}
+    assert names(search(api_client, fq="NOT organization:department-b")) == {
+        "hospital-admissions",
+        "prison-population",
+    }
+    # Exclusive at both ends: the record modified at exactly 2026-01-02T12:00 is left out.
+    exclusive = search(
+        api_client, fq="metadata_modified:{2026-01-01T12:00:00Z TO 2026-01-03T12:00:00Z}"
+    )
+    assert names(exclusive) == {"prison-population"}
+    assert search(api_client, fq="metadata_modified:[NOW-1DAY TO NOW]")["count"] == 0
+    org_id = result(get(api_client, "organization_show", id="department-b"))["id"]
+    assert names(search(api_client, fq=f"organization:{org_id}")) == {"road-traffic-counts"}
+    assert names(search(api_client, fq="dataset_type:dataset", rows=100)) == VISIBLE
