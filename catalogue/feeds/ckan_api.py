@@ -158,6 +158,8 @@ def package_search(request: Request, params: Params) -> dict:
     q, sort = params.text("q"), params.text("sort") or search.DEFAULT_SORT
     fq = params.data.get("fq") or ""
     fq_list = params.names("fq_list") or []
+    if isinstance(fq, list) and all(isinstance(clauses, str) for clauses in fq):
+        fq, fq_list = "", [*fq, *fq_list]  # a repeated fq, as Solr takes it: all must hold
     facet_fields = params.names("facet.field") or []
     facet_limit = params.integer("facet.limit", 50, low=-1)
     unknown = [f for f in facet_fields if f not in search.FACET_FIELDS]

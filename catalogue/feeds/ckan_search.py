@@ -81,9 +81,12 @@ def _moment(text: str, *, field: str) -> dt.datetime | None:
             delta = dt.timedelta(**{unit.lower().rstrip("s") + "s": int(amount)})
             moment = moment + delta if sign == "+" else moment - delta
         return moment
-    moment = parse_datetime(text.replace("Z", "+00:00"))
-    if moment is None and (day := parse_date(text)):
-        moment = dt.datetime.combine(day, dt.time.min)
+    try:
+        moment = parse_datetime(text.replace("Z", "+00:00"))
+        if moment is None and (day := parse_date(text)):
+            moment = dt.datetime.combine(day, dt.time.min)
+    except ValueError:  # well formed but impossible, such as month 13
+        moment = None
     if moment is None:
         raise SearchQueryError(f"{field}: {text!r} is not a date (use ISO 8601, * or NOW).")
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)

@@ -378,3 +378,13 @@ def test_value_lists_not_exclusive_ranges_and_organisation_ids(api_client, ckan_
     org_id = result(get(api_client, "organization_show", id="department-b"))["id"]
     assert names(search(api_client, fq=f"organization:{org_id}")) == {"road-traffic-counts"}
     assert names(search(api_client, fq="dataset_type:dataset", rows=100)) == VISIBLE
+
+
+def test_repeated_fq_all_hold_and_impossible_dates_are_refused(api_client, ckan_site):
+    repeated = api_client.get(
+        "/api/action/package_search?fq=organization:department-a&fq=-tags:justice"
+    )
+    assert names(result(repeated)) == {"hospital-admissions"}
+    impossible = get(api_client, "package_search", fq="metadata_modified:[2026-13-45 TO *]")
+    assert impossible.status_code == 400
+    assert impossible.json()["error"]["__type"] == "Search Query Error"

@@ -1,7 +1,8 @@
 """The real `ckanapi` client from PyPI, unchanged, against a live server: every read action
 through RemoteCKAN, and `ckanapi dump datasets --all` returning exactly what an anonymous
-visitor may see."""
+visitor may see. Our own CKAN harvester reads it too."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 import ckanapi
 import pytest
 
+from catalogue.harvest.parsers.ckan import CkanHarvest
+from catalogue.harvest.parsers.http import OutboundClient
 from tests.catalogue.feeds.conftest import SECRET_URL
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,3 +99,16 @@ def test_ckanapi_dump_datasets_returns_exactly_what_a_visitor_may_see(live_serve
     prisons = by_name["prison-population"]
     assert prisons["resources"] and all(r["url"] != SECRET_URL for r in prisons["resources"])
     assert by_name["hospital-admissions"]["resources"][0]["url"].startswith("https://")
+
+
+def test_our_own_ckan_harvester_reads_the_api_in_pages_and_increments(live_server, ckan_site):
+    client = OutboundClient(allow_networks=["127.0.0.0/8"])
+    full = CkanHarvest(client, live_server.url, page_size=2)
+    records = list(full)
+    assert {r.source_identifier for r in records} == {
+        str(ckan_site[key].pk) for key in ("hospital", "prisons", "roads")
+    }
+    assert full.complete and full.expected_count == 3
+    since = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+    recent = list(CkanHarvest(client, live_server.url, since=since, page_size=2))
+    assert {r.title for r in recent} == {"Prison population", "Road traffic counts"}
