@@ -252,6 +252,11 @@ def test_facets_in_ckans_two_shapes_counting_only_visible_records(api_client, ck
     assert len(limited["facets"]["tags"]) == 2
     narrowed = search(api_client, fq="-organization:department-a", **{"facet.field": '["tags"]'})
     assert narrowed["facets"]["tags"] == {"roads": 1, "transport": 1}
+    worded = search(api_client, q="admissions", **{"facet.field": '["tags", "organization"]'})
+    assert worded["facets"] == {
+        "tags": {"admissions": 1, "health": 1},
+        "organization": {"department-a": 1},
+    }
     assert search(api_client)["facets"] == {}
 
 
