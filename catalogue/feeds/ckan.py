@@ -11,6 +11,7 @@ Every id a CKAN client sees is a UUID that stays the same across runs and restar
   dataset is re-saved or re-harvested.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -137,6 +138,25 @@ def ckan_group(theme: Theme, *, package_count: int | None = None) -> dict:
     return result
 
 
+_NOT_IN_TAG = re.compile(r"[^\w .-]")
+
+
+def tag_name(keyword: str) -> str | None:
+    """A keyword as a tag name a CKAN site accepts: 2 to 100 letters, digits, spaces, '-', '_'
+    or '.' (other characters become spaces; ckanext-harvest drops a whole dataset over one bad
+    tag). None when nothing is left."""
+    name = " ".join(_NOT_IN_TAG.sub(" ", keyword).split())[:100].strip()
+    if not name:
+        return None
+    return name.ljust(2, "_")
+
+
+def tag_names(keywords: list) -> list[str]:
+    """The distinct CKAN tag names of a keyword list, in order."""
+    names = (tag_name(k) for k in keywords or [] if isinstance(k, str))
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def ckan_tag(name: str) -> dict:
     return {"id": tag_uuid(name), "name": name, "display_name": name, "vocabulary_id": None}
 
@@ -187,6 +207,7 @@ def ckan_package(dataset: Dataset, *, licences: Licences) -> dict:
     page = f"{settings.SITE_URL}/datasets/{dataset.slug}/"
     distributions = list(dataset.distributions.all())
     themes = list(dataset.theme.all())
+    tags = tag_names(dataset.keyword)
     organization = ckan_organization(dataset.publisher)
     return {
         "id": str(dataset.pk),
@@ -208,11 +229,11 @@ def ckan_package(dataset: Dataset, *, licences: Licences) -> dict:
         "creator_user_id": None,
         "organization": organization,
         "owner_org": organization["id"],
-        "tags": [ckan_tag(k) | {"state": "active"} for k in dataset.keyword],
+        "tags": [ckan_tag(name) | {"state": "active"} for name in tags],
         "groups": [ckan_group(t) for t in themes],
         "extras": [{"key": k, "value": v} for k, v in _extras(dataset).items() if v],
         "num_resources": len(distributions),
-        "num_tags": len(dataset.keyword),
+        "num_tags": len(tags),
         "relationships_as_object": [],
         "relationships_as_subject": [],
         "resources": [

@@ -39,6 +39,7 @@ from .ckan import (
     ckan_tag,
     group_uuid,
     organisation_uuid,
+    tag_names,
 )
 
 ROWS_MAX = 1000  # CKAN's ckan.search.rows_max: larger `rows` are cut to it, not refused
@@ -331,7 +332,7 @@ def tag_list(request: Request, params: Params) -> list:
     names: set[str] = set()
     keywords = _published(request).order_by().values_list("keyword", flat=True)
     for listed in keywords.iterator(chunk_size=2000):
-        names.update(k for k in listed or [] if isinstance(k, str) and query in k.lower())
+        names.update(n for n in tag_names(listed) if query in n.lower())
     ordered = sorted(names, key=lambda n: (n.lower(), n))
     return [ckan_tag(n) for n in ordered] if all_fields else ordered
 

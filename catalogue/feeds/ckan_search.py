@@ -28,7 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from catalogue.models import Dataset, Distribution, Organisation
 
-from .ckan import Licences, organisation_uuid
+from .ckan import Licences, organisation_uuid, tag_names
 
 FACET_FIELDS = ["organization", "groups", "tags", "res_format", "license_id"]
 SORT_FIELDS = {
@@ -140,8 +140,13 @@ def _one(field: str, value: str, licences: Licences) -> Q:
         return Q(description__icontains=value)
     if field in ("dataset_type", "type"):
         return ALL if value == "dataset" else NONE
+    # What CKAN's own pages add to every query: we list only active, public records.
     if field == "capacity":
         return ALL if value == "public" else NONE
+    if field == "state":
+        return ALL if value == "active" else NONE
+    if field == "private":
+        return ALL if value == "false" else NONE
     raise SearchQueryError(
         f"Unknown field {field!r}; use one of: organization, groups, tags, res_format, "
         "license_id, name, id, title, notes, metadata_modified, metadata_created."
@@ -269,7 +274,7 @@ def facets(
         elif field == "tags":
             tally: Counter = Counter()
             for keywords in rows.values_list("keyword", flat=True).iterator(chunk_size=2000):
-                tally.update({k for k in keywords or [] if isinstance(k, str)})
+                tally.update(tag_names(keywords))
             counted = [(name, name, n) for name, n in tally.items()]
         elif field == "res_format":
             formats = (

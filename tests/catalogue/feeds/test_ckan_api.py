@@ -2,6 +2,7 @@
 and the visibility rule through all of it."""
 
 import json
+import re
 import uuid
 
 import pytest
@@ -383,6 +384,8 @@ def test_value_lists_not_exclusive_ranges_and_organisation_ids(api_client, ckan_
     org_id = result(get(api_client, "organization_show", id="department-b"))["id"]
     assert names(search(api_client, fq=f"organization:{org_id}")) == {"road-traffic-counts"}
     assert names(search(api_client, fq="dataset_type:dataset", rows=100)) == VISIBLE
+    assert names(search(api_client, fq="+state:active +capacity:public", rows=100)) == VISIBLE
+    assert search(api_client, fq="private:true")["count"] == 0
 
 
 def test_repeated_fq_all_hold_and_impossible_dates_are_refused(api_client, ckan_site):
@@ -393,3 +396,16 @@ def test_repeated_fq_all_hold_and_impossible_dates_are_refused(api_client, ckan_
     impossible = get(api_client, "package_search", fq="metadata_modified:[2026-13-45 TO *]")
     assert impossible.status_code == 400
     assert impossible.json()["error"]["__type"] == "Search Query Error"
+
+
+def test_tags_are_names_a_ckan_site_accepts(api_client, ckan_site):
+    hospital = ckan_site["hospital"]
+    hospital.keyword = ["COVID-19: vaccines", "A&E", "x", "!!", "health", "health "]
+    hospital.save()
+    package = result(get(api_client, "package_show", id="hospital-admissions"))
+    tags = [t["name"] for t in package["tags"]]
+    assert tags == ["COVID-19 vaccines", "A E", "x_", "health"]
+    assert all(re.fullmatch(r"[\w .-]{2,100}", t) for t in tags)
+    assert "COVID-19 vaccines" in result(get(api_client, "tag_list"))
+    facet = search(api_client, **{"facet.field": '["tags"]'})["facets"]["tags"]
+    assert facet["A E"] == 1
