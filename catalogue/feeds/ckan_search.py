@@ -205,8 +205,13 @@ def parse_query(text: str, *, licences: Licences, free_text: bool) -> tuple[Q, s
             words.append(("-" if negate_next else "") + word.lstrip("+"))
             negate_next, joined, last_was_word = False, False, True
             continue
+        negated = negate_next or match.group("sign") == "-"
+        if match.group("field") == "text" and free_text:  # Solr's catch-all field: free text
+            words.append(("-" if negated else "") + match.group("value"))
+            negate_next, joined, last_was_word = False, False, True
+            continue
         clause = Clause(
-            negated=negate_next or match.group("sign") == "-",
+            negated=negated,
             condition=_condition(match.group("field"), match.group("value"), licences),
         )
         negate_next, last_was_word = False, False

@@ -169,6 +169,7 @@ def test_field_queries_in_q(api_client, ckan_site):
         "road-traffic-counts",
     }
     assert names(search(api_client, q="admissions")) == {"hospital-admissions"}
+    assert names(search(api_client, q="text:admissions")) == {"hospital-admissions"}
     assert names(search(api_client, q="*:*", rows=100)) == VISIBLE
     # A hidden record's tag finds nothing.
     assert search(api_client, q="tags:classified-topic")["count"] == 0
