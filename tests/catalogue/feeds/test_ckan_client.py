@@ -102,13 +102,15 @@ def test_ckanapi_dump_datasets_returns_exactly_what_a_visitor_may_see(live_serve
 
 
 def test_our_own_ckan_harvester_reads_the_api_in_pages_and_increments(live_server, ckan_site):
-    client = OutboundClient(allow_networks=["127.0.0.0/8"])
-    full = CkanHarvest(client, live_server.url, page_size=2)
-    records = list(full)
+    # Closed at the end: an open keep-alive connection would hold a server thread, and its
+    # database connection, past the test.
+    with OutboundClient(allow_networks=["127.0.0.0/8"]) as client:
+        full = CkanHarvest(client, live_server.url, page_size=2)
+        records = list(full)
+        since = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+        recent = list(CkanHarvest(client, live_server.url, since=since, page_size=2))
     assert {r.source_identifier for r in records} == {
         str(ckan_site[key].pk) for key in ("hospital", "prisons", "roads")
     }
     assert full.complete and full.expected_count == 3
-    since = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
-    recent = list(CkanHarvest(client, live_server.url, since=since, page_size=2))
     assert {r.title for r in recent} == {"Prison population", "Road traffic counts"}
