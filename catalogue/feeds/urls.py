@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import ckan_api, views
 
 urlpatterns = [
     re_path(
@@ -12,12 +12,9 @@ urlpatterns = [
         name="dataset-feed",
     ),
     path("data.json", views.datajson_feed, name="datajson-feed"),
-    path("api/3/action/package_search", views.ckan_package_search, name="ckan-package-search"),
-    path("api/3/action/package_show", views.ckan_package_show, name="ckan-package-show"),
-    path("api/3/action/package_list", views.ckan_package_list, name="ckan-package-list"),
-    path(
-        "api/3/action/organization_list",
-        views.ckan_organization_list,
-        name="ckan-organization-list",
+    re_path(
+        r"^api/(?:3/)?action/(?P<name>\w+)/?$",
+        ckan_api.CkanActionView.as_view(),
+        name="ckan-action",
     ),
 ]
