@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .parsers import hdruk
 from .parsers.ckan import CkanHarvest, parse_ckan_file
 from .parsers.datajson import DatajsonHarvest, Known, check_datajson, parse_datajson
 from .parsers.dcat import DcatHarvest, parse_dcat_file
@@ -129,6 +130,15 @@ SOURCE_TYPES: dict[str, SourceType] = {
             _open_dcat,
             _parse_dcat_file,
             description="An RDF catalogue feed, following Hydra paging.",
+        ),
+        SourceType(
+            "hdruk",
+            "HDR UK Innovation Gateway",
+            hdruk.open_harvest,
+            hdruk.parse_file,
+            skips_unchanged=True,
+            description="Health datasets from the HDR UK Gateway's dataset export (schema v2); "
+            "access is by data access request, so none is harvested as more open than stated.",
         ),
         SourceType(
             "marketplace",
