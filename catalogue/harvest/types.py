@@ -76,11 +76,25 @@ class UnknownSourceType(HarvestError):
 # -- adapters: each parser's own entry points to the registry's two call shapes ---------------
 
 
-def _open_ckan(client, url, *, since, page_size, known) -> Harvest:
+def _open_ckan(
+    client: OutboundClient,
+    url: str,
+    *,
+    since: dt.datetime | None,
+    page_size: int,
+    known: Known | None,
+) -> Harvest:
     return CkanHarvest(client, url, since=since, page_size=page_size, known=known)
 
 
-def _open_datajson(client, url, *, since, page_size, known) -> Harvest:
+def _open_datajson(
+    client: OutboundClient,
+    url: str,
+    *,
+    since: dt.datetime | None,
+    page_size: int,
+    known: Known | None,
+) -> Harvest:
     return DatajsonHarvest(client, url, known=known)
 
 
@@ -91,11 +105,25 @@ def _parse_datajson_file(path: str | Path, *, known: Known | None = None) -> Ite
     return parse_datajson(path, known=known)
 
 
-def _open_dcat(client, url, *, since, page_size, known) -> Harvest:
+def _open_dcat(
+    client: OutboundClient,
+    url: str,
+    *,
+    since: dt.datetime | None,
+    page_size: int,
+    known: Known | None,
+) -> Harvest:
     return DcatHarvest(client, url)
 
 
-def _open_marketplace(client, url, *, since, page_size, known) -> Harvest:
+def _open_marketplace(
+    client: OutboundClient,
+    url: str,
+    *,
+    since: dt.datetime | None,
+    page_size: int,
+    known: Known | None,
+) -> Harvest:
     return harvest_marketplace(client, url, since=since)
 
 
