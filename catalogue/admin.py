@@ -255,7 +255,7 @@ class HarvestSourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="Type", ordering="source_type")
     def type_label(self, obj: HarvestSource) -> str:
-        return obj.source_type_label
+        return obj.get_source_type_display()
 
 
 @admin.register(HarvestJob)

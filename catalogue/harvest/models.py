@@ -71,8 +71,8 @@ class HarvestSource(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def source_type_label(self) -> str:
+    def get_source_type_display(self) -> str:
+        # What Django would generate from `choices`, read from the registry instead.
         kind = SOURCE_TYPES.get(self.source_type)
         return kind.label if kind else self.source_type
 

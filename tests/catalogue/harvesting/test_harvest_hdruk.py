@@ -107,5 +107,6 @@ def test_the_command_harvests_a_saved_export_and_refuses_a_truncated_one(org_a, 
 
     call_command("harvest", "--file", str(GATEWAY), *args)
     source = HarvestSource.objects.get(title=GATEWAY.name)
-    assert source.source_type == "hdruk" and source.source_type_label == "HDR UK Innovation Gateway"
+    assert source.source_type == "hdruk"
+    assert source.get_source_type_display() == "HDR UK Innovation Gateway"
     assert Dataset.objects.harvested_from(source.pk).count() == 531

@@ -129,7 +129,7 @@ def test_a_stored_source_of_an_unregistered_type_fails_its_run_clearly(org_a):
     source = HarvestSource.objects.create(
         organisation=org_a, title="Old", url="https://old.example/", source_type="oai-pmh"
     )
-    assert source.source_type_label == "oai-pmh"
+    assert source.get_source_type_display() == "oai-pmh"
 
     job = harvest_source_run(source=source, actor=None)
 
@@ -157,6 +157,7 @@ def test_a_type_added_to_the_registry_alone_is_offered_created_and_harvested(
     first = harvest_source_run(source=source, actor=None)
     second = harvest_source_run(source=source, actor=None)
 
-    assert source.source_type_label == "A Gateway mirror"
+    assert source.get_source_type_display() == "A Gateway mirror"
+    assert "A Gateway mirror" in client.get(f"/harvest/sources/{source.pk}/").content.decode()
     assert (first.status, first.created) == ("succeeded", 531)
     assert (second.status, second.unchanged) == ("succeeded", 531)
