@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/harvest.py                       # the full matrix, writes a table
     .venv/bin/python bench/harvest.py --formats datajson --sizes 1000 --dbs sqlite
+    .venv/bin/python bench/harvest.py --formats hdruk --sizes 1000,10000   # HDR UK Gateway export
 
 Sources are built from the real catalogue files in tests/fixtures (records repeated with new
 identifiers and titles) and served on 127.0.0.1 by a separate server process, which generates
@@ -47,6 +48,20 @@ def ckan_templates() -> list[dict]:
     for name in ("data.gov.uk_package_search.json", "catalog.data.gov_package_search_rows10.json"):
         packages += json.loads((FIXTURES / "ckan" / name).read_bytes())["result"]["results"]
     return packages
+
+
+def write_hdruk(path: Path, size: int) -> None:
+    """An HDR UK Gateway export of `size` data models (the real export's, with new identifiers)."""
+    export = FIXTURES / "uk" / "hdruk_gateway_datasets_v2_2020-11.json"
+    templates = json.loads(export.read_bytes())["dataModels"]
+    with path.open("w") as out:
+        out.write(f'{{"count": {size}, "dataModels": [')
+        for i in range(size):
+            item = copy.deepcopy(templates[i % len(templates)])
+            item["identifier"] = f"{item['identifier']}-{i}"
+            item["summary"]["title"] = f"{item['summary']['title']} ({i})"
+            out.write(("," if i else "") + json.dumps(item))
+        out.write("]}")
 
 
 def write_datajson(path: Path, size: int) -> None:
@@ -104,8 +119,10 @@ def dcat_page(base: str, size: int, page: int) -> bytes:
     return "\n".join(lines).encode()
 
 
-def serve(port_file: Path, size: int, datajson: Path | None) -> None:
-    """The bench's source server: data.json from disk, CKAN and DCAT pages generated."""
+def serve(port_file: Path, size: int, datajson: Path | None, hdruk: Path | None = None) -> None:
+    """The bench's source server: data.json and HDR UK exports from disk, CKAN and DCAT pages
+    generated."""
+    files = {"/data.json": datajson, "/datasets.v2.json": hdruk}
     templates = ckan_templates()
 
     class Handler(BaseHTTPRequestHandler):
@@ -124,12 +141,13 @@ def serve(port_file: Path, size: int, datajson: Path | None) -> None:
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = parse_qs(parts.query)
-            if parts.path == "/data.json" and datajson:
+            if files.get(parts.path):
+                path = files[parts.path]
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(datajson.stat().st_size))
+                self.send_header("Content-Length", str(path.stat().st_size))
                 self.end_headers()
-                with datajson.open("rb") as fh:
+                with path.open("rb") as fh:
                     while chunk := fh.read(1 << 20):
                         self.wfile.write(chunk)
             elif parts.path == "/api/3/action/package_search":
@@ -170,6 +188,7 @@ def run_case(fmt: str, size: int, base_url: str) -> dict:
         "datajson": f"{base_url}/data.json",
         "ckan": f"{base_url}/",
         "dcat": f"{base_url}/catalog.ttl",
+        "hdruk": f"{base_url}/datasets.v2.json",
     }[fmt]
     source = harvest_source_create(
         actor=None,
@@ -227,9 +246,10 @@ def main() -> None:
     )
     parser.add_argument("--serve", nargs=2, metavar=("PORT_FILE", "SIZE"), help=argparse.SUPPRESS)
     parser.add_argument("--datajson", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--hdruk", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(Path(args.serve[0]), int(args.serve[1]), args.datajson)
+        serve(Path(args.serve[0]), int(args.serve[1]), args.datajson, args.hdruk)
         return
     if args.case:
         sys.path.insert(0, str(ROOT))
@@ -242,10 +262,14 @@ def main() -> None:
         datajson = workdir / f"data-{size}.json"
         if "datajson" in args.formats:
             write_datajson(datajson, size)
+        hdruk = workdir / f"hdruk-{size}.json"
+        if "hdruk" in args.formats:
+            write_hdruk(hdruk, size)
         port_file = workdir / f"port-{size}"
         server = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(port_file), str(size)]
             + (["--datajson", str(datajson)] if datajson.exists() else [])
+            + (["--hdruk", str(hdruk)] if hdruk.exists() else [])
         )
         try:
             while not port_file.exists() or not port_file.read_text():
@@ -266,11 +290,14 @@ def main() -> None:
                     result = {**json.loads(out.stdout.strip().splitlines()[-1]), "db": db}
                     if datajson.exists() and fmt == "datajson":
                         result["source_mb"] = round(datajson.stat().st_size / 2**20)
+                    if hdruk.exists() and fmt == "hdruk":
+                        result["source_mb"] = round(hdruk.stat().st_size / 2**20)
                     results.append(result)
                     print(json.dumps(result), flush=True)
         finally:
             server.terminate()
             datajson.unlink(missing_ok=True)
+            hdruk.unlink(missing_ok=True)
     print()
     print("| source | datasets | database | first harvest /s | unchanged /s | peak RSS MB |")
     print("|---|---|---|---|---|---|")

@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from catalogue.harvest.types import source_type_choices, unknown_source_type_message
 from catalogue.models import (
     ContactPoint,
     Dataset,
@@ -228,14 +230,32 @@ class HarvestJobInline(admin.TabularInline):
     show_change_link = True
 
 
+class HarvestSourceAdminForm(forms.ModelForm):
+    # The model field has no choices (a new type needs no migration): the registry gives them.
+    source_type = forms.ChoiceField(
+        choices=source_type_choices,
+        error_messages={"invalid_choice": unknown_source_type_message("%(value)s")},
+    )
+
+    class Meta:
+        model = HarvestSource
+        fields = ["organisation", "title", "url", "source_type", "schedule", "enabled", "config",
+                  "last_full_run_at", "created_by"]  # fmt: skip
+
+
 @admin.register(HarvestSource)
 class HarvestSourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "source_type", "schedule", "enabled"]
+    form = HarvestSourceAdminForm
+    list_display = ["title", "organisation", "type_label", "schedule", "enabled"]
     list_filter = ["source_type", "enabled", "organisation"]
     search_fields = ["title", "url"]
     raw_id_fields = ["organisation", "created_by"]
-    exclude = ["credentials"]  # write-only: set through the API or the harvest pages
+    # credentials are left out of the form: write-only, set through the API or the pages
     inlines = [HarvestJobInline]
+
+    @admin.display(description="Type", ordering="source_type")
+    def type_label(self, obj: HarvestSource) -> str:
+        return obj.get_source_type_display()
 
 
 @admin.register(HarvestJob)

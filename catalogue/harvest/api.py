@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from catalogue.harvest.services.run import harvest_job_request
 from catalogue.harvest.services.sources import harvest_source_create, harvest_source_update
+from catalogue.harvest.types import source_type_choices, unknown_source_type_message
 from catalogue.models import HarvestJob, HarvestSource, Organisation
 from catalogue.selectors import harvest_job_list, harvest_source_list
 
@@ -51,7 +52,10 @@ class HarvestSourceInputSerializer(serializers.Serializer):
     )
     title = serializers.CharField(max_length=200)
     url = serializers.CharField(max_length=2000)
-    source_type = serializers.ChoiceField(choices=HarvestSource.SourceType.choices)
+    source_type = serializers.ChoiceField(
+        choices=source_type_choices(),
+        error_messages={"invalid_choice": unknown_source_type_message("{input}")},
+    )
     schedule = serializers.CharField(max_length=20, required=False, default="manual")
     enabled = serializers.BooleanField(required=False, default=True)
     config = serializers.DictField(required=False, default=dict)

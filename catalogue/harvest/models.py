@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from catalogue.harvest.types import SOURCE_TYPES
 from catalogue.models.organisations import Organisation
 
 _INTERVAL = re.compile(r"^(\d+)\s*([mhd])$")
@@ -41,19 +42,16 @@ def parse_schedule(value: str) -> dt.timedelta | None:
 class HarvestSource(models.Model):
     """Another catalogue whose datasets this organisation brings in by harvesting."""
 
-    class SourceType(models.TextChoices):
-        CKAN = "ckan", "CKAN (Action API)"
-        DATAJSON = "datajson", "data.json (DCAT-US 1.1)"
-        DCAT = "dcat", "DCAT / DCAT-AP (Turtle, RDF/XML, JSON-LD)"
-        MARKETPLACE = "marketplace", "Another Data Marketplace"
-
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="harvest_sources"
     )
     title = models.CharField(max_length=200)
     # Blank for sources only ever harvested from files by an operator (manage.py harvest --file).
     url = models.CharField(max_length=2000, blank=True)
-    source_type = models.CharField(max_length=20, choices=SourceType.choices)
+    # A name from the registry in catalogue/harvest/types.py. No `choices` here, so a new type
+    # needs no migration; the service, API, pages, admin and command check it against the
+    # registry.
+    source_type = models.CharField(max_length=20)
     schedule = models.CharField(max_length=20, default="manual")
     enabled = models.BooleanField(default=True)
     # Options: `shrink_threshold` (0 to 1), `incremental` (CKAN/marketplace), `page_size`.
@@ -72,6 +70,11 @@ class HarvestSource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_source_type_display(self) -> str:
+        # What Django would generate from `choices`, read from the registry instead.
+        kind = SOURCE_TYPES.get(self.source_type)
+        return kind.label if kind else self.source_type
 
     @property
     def interval(self) -> dt.timedelta | None:

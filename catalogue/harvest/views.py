@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from catalogue.harvest.services.run import harvest_job_request
 from catalogue.harvest.services.sources import harvest_source_create
-from catalogue.models import HarvestSource, Organisation
+from catalogue.harvest.types import source_type_choices, unknown_source_type_message
+from catalogue.models import Organisation
 from catalogue.permissions import has_role, organisations_where
 from catalogue.selectors import harvest_job_list, harvest_source_list
 from catalogue.vocabularies import Role
@@ -20,7 +21,11 @@ class HarvestSourceForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
     title = forms.CharField(max_length=200)
     url = forms.CharField(label="Catalogue address (URL)", max_length=2000)
-    source_type = forms.ChoiceField(label="Type", choices=HarvestSource.SourceType.choices)
+    source_type = forms.ChoiceField(
+        label="Type",
+        choices=source_type_choices,
+        error_messages={"invalid_choice": unknown_source_type_message("%(value)s")},
+    )
     schedule = forms.CharField(
         initial="daily",
         max_length=20,

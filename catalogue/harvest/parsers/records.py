@@ -1,7 +1,8 @@
 """Plain records that every harvest parser produces, in the catalogue's own terms.
 
-Parsers (`ckan`, `datajson`, `dcat`, `marketplace`) turn a source's documents into these
-dataclasses; only the harvest service maps them onto the ORM. Nothing here imports Django.
+Parsers (one module per source type, listed in `catalogue/harvest/types.py`) turn a source's
+documents into these dataclasses; only the harvest service maps them onto the ORM. Nothing here
+imports Django.
 Values the parser could map onto our vocabularies are given as our codes; values it could not
 map are kept verbatim (never dropped) and a warning says so.
 """

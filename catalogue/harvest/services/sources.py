@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalogue.harvest.models import parse_schedule
+from catalogue.harvest.types import SOURCE_TYPES, unknown_source_type_message
 from catalogue.models import HarvestSource, Organisation
 from catalogue.permissions import require_role
 from catalogue.vocabularies import Role
@@ -29,8 +30,8 @@ def _validate_source(
         errors["url"] = "Give the address of the catalogue as an http:// or https:// URL."
     elif parts.username or parts.password:
         errors["url"] = "Do not put credentials in the URL; give them as the source's credentials."
-    if source_type not in HarvestSource.SourceType.values:
-        errors["source_type"] = f"Choose one of: {', '.join(HarvestSource.SourceType.values)}."
+    if source_type not in SOURCE_TYPES:
+        errors["source_type"] = unknown_source_type_message(source_type)
     try:
         parse_schedule(schedule)
     except ValueError as exc:

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from catalogue.harvest.services.run import HarvestBusy, harvest_source_run
 from catalogue.harvest.services.sources import harvest_source_create
+from catalogue.harvest.types import SOURCE_TYPES, unknown_source_type_message
 from catalogue.models import HarvestSource, Organisation
 
 
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("source_id", nargs="?", type=int, help="id of an existing source")
         parser.add_argument("--url", help="address of the catalogue to harvest")
         parser.add_argument("--file", type=Path, help="a saved catalogue document to harvest")
-        parser.add_argument("--type", choices=HarvestSource.SourceType.values, dest="source_type")
+        parser.add_argument(
+            "--type", dest="source_type", help=f"source type: {', '.join(SOURCE_TYPES)}"
+        )
         parser.add_argument("--organisation", help="slug of the organisation that owns the data")
         parser.add_argument("--title", help="title for a new source (default: the URL or file)")
 
@@ -58,6 +61,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Give a source id, or --url or --file together with --type and --organisation."
             )
+        if source_type not in SOURCE_TYPES:
+            raise CommandError(unknown_source_type_message(source_type))
         owner = Organisation.objects.filter(slug=organisation).first()
         if owner is None:
             raise CommandError(f"No organisation with the slug “{organisation}”.")

@@ -44,7 +44,7 @@ def test_parse_file_dispatches_on_source_type(source_type, path, count):
 
 
 def test_unknown_source_type_is_a_clear_error(client):
-    with pytest.raises(HarvestError, match="unknown source type 'oai-pmh'"):
+    with pytest.raises(HarvestError, match="Unknown source type 'oai-pmh'"):
         open_harvest("oai-pmh", client, "https://example.org/")
 
 
