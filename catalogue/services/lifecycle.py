@@ -52,6 +52,7 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (Door.HARVEST, WITHDRAWN): frozenset({PUBLISHED}),
 }
 VERBS = {PUBLISHED: "published", WITHDRAWN: "withdrawn"}
+BY = {Door.PUBLISHER: "by a publisher", Door.HARVEST: "by its harvest source"}
 
 
 def allowed_from(*, door: str, to: str) -> frozenset[str]:
@@ -63,7 +64,7 @@ def _refusal(title: str, status: str, door: str, to: str) -> str:
     allowed = ", ".join(sorted(allowed_from(door=door, to=to))) or "nothing"
     return (
         f"“{title}” is {label}: a {label} dataset cannot be {VERBS.get(to, to)} "
-        f"by a {door} (allowed from: {allowed})."
+        f"{BY.get(door, door)} (allowed from: {allowed})."
     )
 
 
