@@ -226,6 +226,18 @@ def admin_delete(scene: Scene) -> list[Expect]:
     return [Expect("marten", set(), not_in_feeds={"Marten scat"})]
 
 
+def admin_delete_selected(scene: Scene) -> list[Expect]:
+    doomed = [_published(scene, "Mink farms north"), _published(scene, "Mink farms south")]
+    response = _signed_in(scene.superuser).post(
+        "/admin/catalogue/dataset/",
+        {"action": "delete_selected", "post": "yes",
+         "_selected_action": [str(d.pk) for d in doomed]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert not Dataset.objects.filter(title__startswith="Mink").exists()
+    return [Expect("mink", set(), not_in_feeds={d.title for d in doomed})]
+
+
 def _entry(n: int, title: str) -> dict:
     return {
         "identifier": f"wp-{n}", "title": title, "description": "Harvested counts.",
@@ -362,7 +374,7 @@ def grant_revoke(scene: Scene) -> list[Expect]:
 WRITE_PATHS: list[Callable[[Scene], list[Expect]]] = [
     api_create, api_update, api_publish, api_withdraw,
     page_new, page_edit, page_publish, page_withdraw,
-    admin_save, admin_publish_action, admin_withdraw_action, admin_delete,
+    admin_save, admin_publish_action, admin_withdraw_action, admin_delete, admin_delete_selected,
     harvest_create, harvest_update, harvest_withdraw, harvest_republish,
     organisation_rename, organisation_rename_in_admin, theme_rename_in_admin,
     grant_create, grant_expire, grant_revoke,
