@@ -1,6 +1,8 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 
+from catalogue.errors import TransitionError
 from catalogue.harvest.types import source_type_choices, unknown_source_type_message
 from catalogue.models import (
     ContactPoint,
@@ -13,7 +15,9 @@ from catalogue.models import (
     Organisation,
     Theme,
 )
-from catalogue.search import index_datasets
+from catalogue.services.changes import datasets_changed
+from catalogue.services.datasets import datasets_transition_as_publisher
+from catalogue.vocabularies import DatasetStatus
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,7 +34,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        index_datasets(obj.datasets.values_list("pk", flat=True))  # publisher title is indexed
+        if change and "title" in form.changed_data:  # the publisher's title is indexed
+            datasets_changed(
+                ids=obj.datasets.values_list("pk", flat=True), reason="organisation renamed"
+            )
 
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["parent"]
@@ -102,19 +109,41 @@ class DatasetAdmin(admin.ModelAdmin):
     list_select_related = ["publisher"]
     inlines = [DistributionInline, ContactPointInline]
 
+    actions = ["publish_selected", "withdraw_selected"]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        index_datasets([form.instance.pk])  # after themes are saved: they are indexed too
+        # After the inlines and themes are saved: they are scored and indexed too.
+        datasets_changed(ids=[form.instance.pk], reason="admin edit")
 
     def delete_model(self, request, obj):
         pk = obj.pk
         super().delete_model(request, obj)
-        index_datasets([pk])  # a search index kept outside the database drops it too
+        datasets_changed(ids=[pk], reason="admin delete")  # readers drop the missing ids
 
     def delete_queryset(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        index_datasets(ids)
+        datasets_changed(ids=ids, reason="admin delete")
+
+    def _transition(self, request, queryset, to: str, done: str) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        try:
+            moved = datasets_transition_as_publisher(
+                actor=request.user, ids=ids, to=to, comment="From the admin."
+            )
+        except (TransitionError, PermissionDenied) as exc:
+            self.message_user(request, f"Nothing was changed. {exc}", messages.ERROR)
+            return
+        self.message_user(request, f"{len(moved)} dataset(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected draft datasets")
+    def publish_selected(self, request, queryset):
+        self._transition(request, queryset, DatasetStatus.PUBLISHED, "published")
+
+    @admin.action(description="Withdraw the selected datasets")
+    def withdraw_selected(self, request, queryset):
+        self._transition(request, queryset, DatasetStatus.WITHDRAWN, "withdrawn")
 
     fieldsets = [
         (
@@ -202,7 +231,18 @@ class ThemeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        index_datasets(obj.datasets.values_list("pk", flat=True))  # theme titles are indexed
+        if change:  # theme titles and slugs are indexed and shown in the feeds
+            datasets_changed(ids=obj.datasets.values_list("pk", flat=True), reason="theme edited")
+
+    def delete_model(self, request, obj):
+        ids = list(obj.datasets.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        datasets_changed(ids=ids, reason="theme deleted")  # fewer themes: a lower score
+
+    def delete_queryset(self, request, queryset):
+        ids = list(Dataset.objects.filter(theme__in=queryset).values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        datasets_changed(ids=ids, reason="theme deleted")
 
 
 @admin.register(Licence)
@@ -210,6 +250,17 @@ class LicenceAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "uri", "is_open"]
     list_filter = ["is_open"]
     search_fields = ["title", "slug", "uri"]
+
+    def save_model(self, request, obj, form, change):
+        # A dataset's licence is a URI: one that becomes (or stops being) known changes scores.
+        old = Licence.objects.filter(pk=obj.pk).values_list("uri", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if old != obj.uri:
+            uris = {obj.uri} | ({old} if old else set())
+            datasets_changed(
+                ids=Dataset.objects.filter(licence__in=uris).values_list("pk", flat=True),
+                reason="licence list changed",
+            )
 
 
 class HarvestJobInline(admin.TabularInline):

@@ -59,6 +59,30 @@ QUALITY_FIELDS = [
 ]  # fmt: skip
 
 
+def quality_inputs(*, ids: list) -> dict[uuid.UUID, tuple[dict, tuple[int, str]]]:
+    """For each dataset, the plain data its quality score is computed from, and the stored
+    (score, rating): four queries however many ids (the same data `dataset_assessment` reads)."""
+    data: dict[uuid.UUID, dict] = {}
+    stored: dict[uuid.UUID, tuple[int, str]] = {}
+    for row in Dataset.objects.filter(pk__in=ids).values(
+        "pk", "publisher_id", "quality_score", "quality_rating", *QUALITY_FIELDS
+    ):
+        pk = row.pop("pk")
+        stored[pk] = (row.pop("quality_score"), row.pop("quality_rating"))
+        row["publisher"] = row.pop("publisher_id")
+        data[pk] = {**row, "theme": [], "contact_point": [], "distribution": []}
+    through = Dataset.theme.through.objects.filter(dataset_id__in=ids)
+    for pk, theme_id in through.values_list("dataset_id", "theme_id"):
+        data[pk]["theme"].append(theme_id)
+    for pk, email in ContactPoint.objects.filter(dataset_id__in=ids).values_list(
+        "dataset_id", "email"
+    ):
+        data[pk]["contact_point"].append({"email": email})
+    for distribution in Distribution.objects.filter(dataset_id__in=ids).values():
+        data[distribution["dataset_id"]]["distribution"].append(distribution)
+    return {pk: (data[pk], stored[pk]) for pk in data}
+
+
 def dataset_assessment(*, dataset: Dataset) -> tuple[int, str, list[quality.Check]]:
     """The dataset's metadata quality score, rating and every check, as stored now."""
     data = {field: getattr(dataset, field) for field in QUALITY_FIELDS}

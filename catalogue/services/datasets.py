@@ -1,18 +1,19 @@
-"""Writes to datasets: create, update, publish, withdraw. Status only changes here."""
+"""Writes to datasets by publishers: create, update, publish, withdraw.
+
+Status changes go through `catalogue.services.lifecycle`; every write ends in
+`catalogue.services.changes.datasets_changed`, which re-scores and re-indexes.
+"""
 
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from catalogue.errors import TransitionError
 from catalogue.models import ContactPoint, Dataset, Distribution, Organisation
 from catalogue.permissions import require_role
-from catalogue.search import index_datasets
-from catalogue.selectors import dataset_assessment
-from catalogue.signals import dataset_transitioned
+from catalogue.services.changes import datasets_changed
+from catalogue.services.lifecycle import CREATED_AS, Door, datasets_transition
 from catalogue.vocabularies import DatasetStatus, Role
 
 EDITOR_ROLES = [Role.PUBLISHER]
@@ -64,12 +65,18 @@ def _set_relations(dataset: Dataset, data: dict) -> None:
         )
 
 
-def dataset_refresh_quality(*, dataset: Dataset) -> Dataset:
-    score, rating, _ = dataset_assessment(dataset=dataset)
-    if (score, rating) != (dataset.quality_score, dataset.quality_rating):
-        Dataset.objects.filter(pk=dataset.pk).update(quality_score=score, quality_rating=rating)
-        dataset.quality_score, dataset.quality_rating = score, rating
+def _reread_quality(dataset: Dataset) -> Dataset:
+    dataset.quality_score, dataset.quality_rating = Dataset.objects.values_list(
+        "quality_score", "quality_rating"
+    ).get(pk=dataset.pk)
     return dataset
+
+
+@transaction.atomic
+def dataset_refresh_quality(*, dataset: Dataset) -> Dataset:
+    """After a change outside the dataset's own fields (a link check): the changed path."""
+    datasets_changed(ids=[dataset.pk], reason="quality inputs changed")
+    return _reread_quality(dataset)
 
 
 @transaction.atomic
@@ -78,7 +85,7 @@ def dataset_create(*, actor: AbstractBaseUser, publisher: Organisation, data: di
     require_role(actor, publisher, EDITOR_ROLES, "create its datasets")
     dataset = Dataset(
         publisher=publisher,
-        status=DatasetStatus.DRAFT,
+        status=CREATED_AS[Door.PUBLISHER],
         created_by=actor,
         **{f: data[f] for f in SCALAR_FIELDS if f in data},
     )
@@ -90,8 +97,8 @@ def dataset_create(*, actor: AbstractBaseUser, publisher: Organisation, data: di
         dataset.identifier = f"{settings.SITE_URL}/datasets/{dataset.pk}"
         Dataset.objects.filter(pk=dataset.pk).update(identifier=dataset.identifier)
     _set_relations(dataset, data)
-    index_datasets([dataset.pk])
-    return dataset_refresh_quality(dataset=dataset)
+    datasets_changed(ids=[dataset.pk], reason="created")
+    return _reread_quality(dataset)
 
 
 @transaction.atomic
@@ -108,62 +115,43 @@ def dataset_update(*, actor: AbstractBaseUser, dataset: Dataset, data: dict) -> 
             setattr(dataset, field, data[field])
     dataset.save()
     _set_relations(dataset, data)
-    index_datasets([dataset.pk])
-    return dataset_refresh_quality(dataset=dataset)
+    datasets_changed(ids=[dataset.pk], reason="updated")
+    return _reread_quality(dataset)
 
 
-def _transition(
-    *, actor: AbstractBaseUser, dataset: Dataset, allowed_from: set[str], to: str, comment: str
-) -> Dataset:
-    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+def _transition(*, actor: AbstractBaseUser, dataset: Dataset, to: str, comment: str) -> Dataset:
+    publisher = Dataset.objects.select_related("publisher").get(pk=dataset.pk).publisher
     verb = {DatasetStatus.PUBLISHED: "publish", DatasetStatus.WITHDRAWN: "withdraw"}[to]
-    require_role(actor, dataset.publisher, EDITOR_ROLES, f"{verb} its datasets")
-    if dataset.status not in allowed_from:
-        raise TransitionError(
-            f"A {dataset.get_status_display().lower()} dataset cannot be {verb}ed "
-            f"(allowed from: {', '.join(sorted(allowed_from))})."
-        )
-    from_status = dataset.status
-    dataset.status = to
-    now = timezone.now()
-    if to == DatasetStatus.PUBLISHED:
-        dataset.published_at = now
-        dataset.issued = dataset.issued or now
-    else:
-        dataset.withdrawn_at = now
-    dataset.save(
-        update_fields=["status", "published_at", "withdrawn_at", "issued", "metadata_modified"]
+    require_role(actor, publisher, EDITOR_ROLES, f"{verb} its datasets")
+    [moved] = datasets_transition(
+        ids=[dataset.pk], to=to, door=Door.PUBLISHER, actor=actor, comment=comment
     )
-    dataset_transitioned.send(
-        sender=Dataset,
-        dataset=dataset,
-        actor=actor,
-        from_status=from_status,
-        to_status=to,
-        comment=comment,
-    )
-    return dataset
+    return moved
 
 
 @transaction.atomic
 def dataset_publish(*, actor: AbstractBaseUser, dataset: Dataset, comment: str = "") -> Dataset:
     """Draft → published. A withdrawn dataset stays withdrawn: republishing is a new record."""
-    return _transition(
-        actor=actor,
-        dataset=dataset,
-        allowed_from={DatasetStatus.DRAFT},
-        to=DatasetStatus.PUBLISHED,
-        comment=comment,
-    )
+    return _transition(actor=actor, dataset=dataset, to=DatasetStatus.PUBLISHED, comment=comment)
 
 
 @transaction.atomic
 def dataset_withdraw(*, actor: AbstractBaseUser, dataset: Dataset, comment: str = "") -> Dataset:
     """Draft or published → withdrawn. Withdrawn records are kept, never deleted."""
-    return _transition(
-        actor=actor,
-        dataset=dataset,
-        allowed_from={DatasetStatus.DRAFT, DatasetStatus.PUBLISHED},
-        to=DatasetStatus.WITHDRAWN,
-        comment=comment,
-    )
+    return _transition(actor=actor, dataset=dataset, to=DatasetStatus.WITHDRAWN, comment=comment)
+
+
+@transaction.atomic
+def datasets_transition_as_publisher(
+    *, actor: AbstractBaseUser, ids: list, to: str, comment: str = ""
+) -> list[Dataset]:
+    """A publisher's transition of several datasets at once (the admin's actions): the actor
+    must be a publisher of every organisation involved, and every dataset must allow the move,
+    or nothing changes."""
+    verb = {DatasetStatus.PUBLISHED: "publish", DatasetStatus.WITHDRAWN: "withdraw"}[to]
+    publishers = {
+        d.publisher for d in Dataset.objects.filter(pk__in=ids).select_related("publisher")
+    }
+    for publisher in sorted(publishers, key=lambda o: o.slug):
+        require_role(actor, publisher, EDITOR_ROLES, f"{verb} its datasets")
+    return datasets_transition(ids=ids, to=to, door=Door.PUBLISHER, actor=actor, comment=comment)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from catalogue.models import Membership, Organisation
 from catalogue.permissions import require_role
-from catalogue.search import index_datasets
+from catalogue.services.changes import datasets_changed
 from catalogue.vocabularies import Role
 
 
@@ -29,8 +29,8 @@ def organisation_create(
 def organisation_update(
     *, actor: AbstractBaseUser, organisation: Organisation, data: dict
 ) -> Organisation:
-    """Organisation admins change its details; its datasets are reindexed when the title, which
-    search matches on, changes."""
+    """Organisation admins change its details; when the title, which search matches on, changes,
+    its datasets go through the changed path."""
     require_role(actor, organisation, [Role.ADMIN], "change its details")
     old_title = organisation.title
     for name, value in data.items():
@@ -38,7 +38,9 @@ def organisation_update(
     organisation.full_clean()
     organisation.save()
     if organisation.title != old_title:
-        index_datasets(organisation.datasets.values_list("pk", flat=True))
+        datasets_changed(
+            ids=organisation.datasets.values_list("pk", flat=True), reason="organisation renamed"
+        )
     return organisation
 
 

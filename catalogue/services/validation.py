@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.harvest.parsers.errors import HarvestError, SourceTooLarge, SourceUnavailable
 from catalogue.harvest.parsers.http import OutboundClient
 from catalogue.models import Dataset, Distribution
+from catalogue.services.changes import datasets_changed
 from catalogue.services.datasets import dataset_refresh_quality
 
 SAMPLE_BYTES = 64 * 1024
@@ -112,6 +114,7 @@ def links_check_due(*, limit: int = 500) -> int:
         ):
             distribution_check_link(distribution=distribution, client=client)
             checked.add(distribution.dataset_id)
-    for dataset in Dataset.objects.filter(pk__in=checked):
-        dataset_refresh_quality(dataset=dataset)
+    # One pass through the changed path for every dataset whose links were checked.
+    with transaction.atomic():
+        datasets_changed(ids=checked, reason="links checked")
     return len(checked)

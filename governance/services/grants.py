@@ -2,6 +2,8 @@
 
 Access ends at `end` whatever the beat does: visibility reads only grants that are active and
 not yet past their end. grant_expire_due then records the expiry in status and the audit log.
+A grant changes what a search may show its holder, so each change ends in the catalogue's
+changed path (`datasets_changed`) for the datasets it covers.
 """
 
 import datetime as dt
@@ -12,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from catalogue.services.changes import datasets_changed
 from governance import rules
 from governance.errors import RequestTransitionError
 from governance.models import AccessRequest, Grant
@@ -61,6 +64,7 @@ def grant_create(*, access_request: AccessRequest, actor: AbstractBaseUser | Non
         end=grant_end(access_request=access_request, start=start),
     )
     _audit(actor, grant, AuditVerb.GRANT_CREATE, "", rule=access_request.decision_rule)
+    datasets_changed(ids=[grant.dataset_id], reason="grant created")
     return grant
 
 
@@ -88,6 +92,7 @@ def grant_revoke(*, actor: AbstractBaseUser, grant: Grant, reason: str) -> Grant
     grant.revoked_by, grant.revoke_reason = actor, reason
     grant.save()
     _audit(actor, grant, AuditVerb.GRANT_REVOKE, GrantStatus.ACTIVE, comment=reason)
+    datasets_changed(ids=[grant.dataset_id], reason="grant revoked")
     notification_create(
         user=grant.user,
         kind=NotificationKind.REVOKED,
@@ -109,13 +114,14 @@ def grant_expire_due(*, now: dt.datetime | None = None) -> int:
         .select_related("dataset__publisher", "user")
         .filter(status=GrantStatus.ACTIVE, end__lte=now)
     )
-    count = 0
+    expired = []
     for grant in due:
         grant.status, grant.ended_at = GrantStatus.EXPIRED, now
         grant.save(update_fields=["status", "ended_at"])
         _audit(None, grant, AuditVerb.GRANT_EXPIRE, GrantStatus.ACTIVE, rule="grant-end-reached")
-        count += 1
-    return count
+        expired.append(grant.dataset_id)
+    datasets_changed(ids=expired, reason="grants expired")
+    return len(expired)
 
 
 @transaction.atomic

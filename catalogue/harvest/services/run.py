@@ -39,8 +39,8 @@ from catalogue.harvest.services.upsert import BatchContext, dataset_upsert_recor
 from catalogue.harvest.types import get_source_type
 from catalogue.models import Dataset, HarvestJob, HarvestRecordIssue, HarvestSource
 from catalogue.permissions import require_role
-from catalogue.search import index_datasets
-from catalogue.signals import dataset_transitioned
+from catalogue.services.changes import datasets_changed
+from catalogue.services.lifecycle import Door, datasets_transition
 from catalogue.vocabularies import DatasetStatus, Role
 
 Status = HarvestJob.Status
@@ -281,20 +281,11 @@ class _Run:
             )
             if not kept:
                 raise _JobLost(f"job {self.job.pk} was taken over by another worker")
+            # In the batch's transaction: its scores, index rows and outbox commit with it.
+            datasets_changed(ids=outcome.changed, reason="harvest batch", scored=outcome.scored)
         self.held_ids |= outcome.held_ids
-        _after_batch(list(outcome.changed))
         self.batch, self.errors, self.unchanged = [], [], 0
         self.last_flush = time.monotonic()
-
-
-def _after_batch(dataset_ids: list) -> None:
-    """Called once per committed batch with the ids of datasets created or updated in it.
-
-    The one place where follow-up work on harvested datasets belongs. Quality scores are
-    already written with the rows; the search index is refreshed here, in bulk.
-    """
-    if dataset_ids:
-        index_datasets(dataset_ids)
 
 
 def _known(job: HarvestJob) -> Callable[[str, str], bool]:
@@ -371,19 +362,13 @@ def _withdraw_missing(run: _Run, complete: bool, before: int) -> tuple[str, str,
             "If the source really shrank, raise its shrink_threshold and run it again.",
             0,
         )
-    now = timezone.now()
-    for dataset in Dataset.objects.filter(pk__in=missing).iterator():
-        dataset.status, dataset.withdrawn_at = DatasetStatus.WITHDRAWN, now
-        dataset.save(update_fields=["status", "withdrawn_at", "metadata_modified"])
-        dataset_transitioned.send(
-            sender=Dataset,
-            dataset=dataset,
-            actor=job.requested_by,
-            from_status=DatasetStatus.PUBLISHED,
-            to_status=DatasetStatus.WITHDRAWN,
-            comment=f"No longer listed by harvest source “{source.title}” (job {job.pk}).",
-        )
-    _after_batch(missing)
+    datasets_transition(
+        ids=missing,
+        to=DatasetStatus.WITHDRAWN,
+        door=Door.HARVEST,
+        actor=job.requested_by,
+        comment=f"No longer listed by harvest source “{source.title}” (job {job.pk}).",
+    )
     status = Status.PARTIAL if job.failed else Status.SUCCEEDED
     return status, "", len(missing)
 

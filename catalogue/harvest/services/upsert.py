@@ -5,7 +5,11 @@ lookup of the rows already harvested for those source identifiers, then bulk ins
 updates. A record whose content hash matches the stored one is skipped without a write, which
 is what makes an unchanged re-harvest cheap. The record → field mapping is
 `records.dataset_fields_from_record`, shared with every other importer; quality is scored in
-Python from the same plain data, so it is written with the row instead of re-read afterwards.
+Python from the same plain data, so it is written with the row instead of re-read afterwards
+(the batch tells the changed path so, through `BatchOutcome.scored`).
+
+Status follows `catalogue.services.lifecycle`: new records are created published, and a
+withdrawn record the source lists again is republished through `datasets_transition`.
 
 The caller runs each batch in a transaction together with the job's counters, so a worker
 killed mid-run leaves whole batches, each counted once; the (harvest_source,
@@ -42,7 +46,7 @@ from catalogue.models import (
     Theme,
 )
 from catalogue.services.datasets import unique_slug
-from catalogue.signals import dataset_transitioned
+from catalogue.services.lifecycle import CREATED_AS, Door, datasets_transition
 from catalogue.vocabularies import DatasetStatus
 
 # Bump when the record → dataset mapping changes, so the next run rewrites every dataset
@@ -115,6 +119,12 @@ class BatchOutcome:
     @property
     def changed(self) -> list[uuid.UUID]:
         return self.created + self.updated
+
+    @property
+    def scored(self) -> list[uuid.UUID]:
+        """Every dataset written has its quality score from `_prepare`, computed from the
+        same plain data that was stored (themes, contacts, distributions, fields)."""
+        return self.changed
 
 
 class BatchContext:
@@ -252,7 +262,7 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
                 "slug": slugs[record.source_identifier],
                 "publisher_id": ctx.source.organisation_id,
                 "harvest_source_id": ctx.source.pk,
-                "status": DatasetStatus.PUBLISHED,
+                "status": CREATED_AS[Door.HARVEST],
                 "published_at": now,
                 "metadata_created": now,
             }
@@ -263,21 +273,14 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
     _insert(Dataset, rows)
 
     updates: list[Dataset] = []
-    republished: list[Dataset] = []
+    republished: list[uuid.UUID] = []
     for pk, record, status in changed:
         fields, theme_ids = _prepare(record, ctx, now)
         dataset = Dataset(pk=pk, **fields)
-        dataset.publisher_id = (
-            ctx.source.organisation_id
-        )  # harvested data belongs to the source's organisation
+        # Harvested data belongs to the source's organisation.
+        dataset.publisher_id = ctx.source.organisation_id
         if status != DatasetStatus.PUBLISHED:
-            # The source lists it again: a harvested dataset follows its source.
-            dataset.status, dataset.published_at, dataset.withdrawn_at = (
-                DatasetStatus.PUBLISHED,
-                now,
-                None,
-            )
-            republished.append(dataset)
+            republished.append(pk)  # the source lists it again: it follows its source
         updates.append(dataset)
         themes.append((pk, theme_ids))
         outcome.updated.append(pk)
@@ -285,8 +288,6 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
     if updates:
         ids = [d.pk for d in updates]
         Dataset.objects.bulk_update(updates, FIELDS)
-        if republished:
-            Dataset.objects.bulk_update(republished, ["status", "published_at", "withdrawn_at"])
         # Distributions and contacts are replaced as a whole, as for any other dataset update.
         Distribution.objects.filter(dataset_id__in=ids).delete()
         ContactPoint.objects.filter(dataset_id__in=ids).delete()
@@ -311,13 +312,14 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
         Dataset.theme.through,
         ({"dataset_id": pk, "theme_id": theme_id} for pk, ids in themes for theme_id in ids),
     )
-    for dataset in republished:
-        dataset_transitioned.send(
-            sender=Dataset,
-            dataset=dataset,
-            actor=ctx.actor,
-            from_status=DatasetStatus.WITHDRAWN,
-            to_status=DatasetStatus.PUBLISHED,
-            comment=f"Listed again by harvest source “{ctx.source.title}” (job {ctx.job.pk}).",
-        )
+    # After the rows are rewritten, so the signal carries the source's current title; the
+    # caller reports the whole batch to the changed path once.
+    datasets_transition(
+        ids=republished,
+        to=DatasetStatus.PUBLISHED,
+        door=Door.HARVEST,
+        actor=ctx.actor,
+        comment=f"Listed again by harvest source “{ctx.source.title}” (job {ctx.job.pk}).",
+        report_change=False,
+    )
     return outcome
