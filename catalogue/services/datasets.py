@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalogue import fields
 from catalogue.errors import TransitionError
 from catalogue.models import ContactPoint, Dataset, Distribution, Organisation
 from catalogue.permissions import require_role
@@ -16,13 +17,7 @@ from catalogue.signals import dataset_transitioned
 from catalogue.vocabularies import DatasetStatus, Role
 
 EDITOR_ROLES = [Role.PUBLISHER]
-SCALAR_FIELDS = [
-    "identifier", "type", "title", "alternative_title", "summary", "description", "keyword",
-    "creator", "licence", "access_rights", "security_classification", "handling_caveat",
-    "personal_data", "update_frequency", "issued", "modified", "version", "spatial",
-    "temporal_start", "temporal_end", "metadata_visibility", "landing_page", "endpoint_url",
-    "endpoint_description", "service_status", "service_type",
-]  # fmt: skip
+SCALAR_FIELDS = fields.input_scalars()  # the catalogue/fields.py rows written as given
 DISTRIBUTION_FIELDS = [
     f.name
     for f in Distribution._meta.concrete_fields
