@@ -180,7 +180,7 @@ class DatasetInputSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=max_length("keyword"), allow_blank=True),
         required=False,
     )
-    licence = LicenceField(required=False)
+    licence = LicenceField(required=False, max_length=max_length("licence"))
     distribution = DistributionInputSerializer(many=True, required=False)
     contact_point = ContactPointInputSerializer(many=True, required=False)
     serves_dataset = serializers.PrimaryKeyRelatedField(

@@ -126,7 +126,7 @@ class Dataset(models.Model):
     Status = v.DatasetStatus
     Type = v.DatasetType
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, **labels("id"))
     identifier = model_field("identifier", db_index=True)
     slug = model_field("slug", models.SlugField, unique=True, blank=False)  # made from the title
     type = model_field("type", default=v.DatasetType.DATASET)
