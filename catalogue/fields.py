@@ -205,8 +205,8 @@ SCALAR_KINDS = frozenset(
 )
 
 
-def fields(**facts: object) -> Iterator[DatasetField]:
-    """Rows whose attributes equal the given facts, in table order: `fields(form=True)`."""
+def rows(**facts: object) -> Iterator[DatasetField]:
+    """Rows whose attributes equal the given facts, in table order: `rows(form=True)`."""
     return (f for f in DATASET_FIELDS if all(getattr(f, k) == v for k, v in facts.items()))
 
 

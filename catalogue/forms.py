@@ -5,10 +5,10 @@ the model built from it."""
 from django import forms
 from django.core.validators import URLValidator
 
-from catalogue.fields import DATASET_FIELDS, FIELDS, DatasetField, Kind
+from catalogue.fields import FIELDS, DatasetField, Kind, rows
 from catalogue.models import Dataset, Licence, Organisation, Theme
 
-FORM_ROWS = [row for row in DATASET_FIELDS if row.form]
+FORM_ROWS = list(rows(form=True))
 # Rows whose input needs more than the table says: a queryset or the licence list.
 _DECLARED = {"publisher", "theme", "licence"}
 

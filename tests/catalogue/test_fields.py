@@ -107,13 +107,13 @@ def test_dataset_services_write_every_scalar_the_api_accepts():
 
 def test_publishing_form_offers_every_form_row_with_its_words_and_limits():
     form_fields = DatasetForm.base_fields
-    for row in fields.fields(form=True):
+    for row in fields.rows(form=True):
         field = form_fields[row.name]
         assert field.label == row.form_label, row.name
         assert field.help_text == row.hint, row.name
         if row.kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
             assert field.max_length == row.max_length, row.name
-    on_form = {row.name for row in fields.fields(form=True)}
+    on_form = {row.name for row in fields.rows(form=True)}
     extra = {n for n in form_fields if n in FIELDS} - on_form
     assert not extra, f"form inputs not marked `form` in the table: {extra}"
 
@@ -124,7 +124,7 @@ def test_form_initial_values_round_trip_an_existing_dataset(org_a):
         publisher=org_a, keyword=["roads", "traffic"], spatial="Wales", summary="Flows"
     )
     initial = DatasetForm.initial_for(dataset)
-    for row in fields.fields(form=True):
+    for row in fields.rows(form=True):
         assert row.name in initial, row.name
     assert initial["keyword"] == "roads, traffic"
     assert (initial["spatial"], initial["summary"]) == ("Wales", "Flows")
@@ -170,7 +170,8 @@ def test_harvest_caps_follow_a_change_to_the_table(monkeypatch):
     from catalogue.harvest.services import records
 
     shorter = dataclasses.replace(FIELDS["title"], max_length=12)
-    monkeypatch.setattr(fields, "FIELDS", {**FIELDS, "title": shorter})
+    rows = tuple(shorter if row.name == "title" else row for row in DATASET_FIELDS)
+    monkeypatch.setattr(fields, "DATASET_FIELDS", rows)
     try:
         importlib.reload(records)
         mapped = records.dataset_fields_from_record(

@@ -46,7 +46,7 @@ from catalogue.vocabularies import DatasetStatus
 
 # Bump when the record → dataset mapping changes, so the next run rewrites every dataset
 # instead of skipping records whose source content did not change.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"  # 2: keywords kept whole, split at commas
 FIELDS = [
     *dataset_fields_from_record(DatasetRecord(source_identifier="", title="")).keys(),
     "source_identifier", "source_url", "source_publisher_name", "source_extras",
