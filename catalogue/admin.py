@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from catalogue.errors import TransitionError
+from catalogue.fields import DATASET_FIELDS, Section
 from catalogue.harvest.types import source_type_choices, unknown_source_type_message
 from catalogue.models import (
     ContactPoint,
@@ -67,6 +68,24 @@ class ContactPointInline(admin.TabularInline):
     extra = 0
 
 
+def dataset_fieldsets() -> list[tuple[str | None, dict]]:
+    """The admin's sections of a dataset: the rows of catalogue/fields.py that are model
+    columns or relations, grouped by their section, in table order."""
+    own = {f.name for f in Dataset._meta.get_fields() if not f.auto_created or f.concrete}
+    sections: dict[Section, list[str]] = {section: [] for section in Section}
+    for row in DATASET_FIELDS:
+        if row.name in own:
+            sections[row.section].append(row.name)
+    return [
+        (
+            section.value or None,
+            {"fields": names, **({"classes": ["collapse"]} if section == Section.SERVICE else {})},
+        )
+        for section, names in sections.items()
+        if names
+    ]
+
+
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
     """Status is read-only here: publishing and withdrawing go through the services."""
@@ -92,16 +111,7 @@ class DatasetAdmin(admin.ModelAdmin):
         "publisher",
     ]
     search_fields = ["title", "slug", "identifier", "description"]
-    readonly_fields = [
-        "id",
-        "status",
-        "quality_score",
-        "quality_rating",
-        "metadata_created",
-        "metadata_modified",
-        "published_at",
-        "withdrawn_at",
-    ]
+    readonly_fields = [f.name for f in DATASET_FIELDS if f.managed]
     raw_id_fields = ["publisher", "created_by"]
     filter_horizontal = ["theme"]
     autocomplete_fields = ["serves_dataset"]
@@ -145,83 +155,7 @@ class DatasetAdmin(admin.ModelAdmin):
     def withdraw_selected(self, request, queryset):
         self._transition(request, queryset, DatasetStatus.WITHDRAWN, "withdrawn")
 
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "id",
-                    "identifier",
-                    "slug",
-                    "type",
-                    "status",
-                    "title",
-                    "alternative_title",
-                    "summary",
-                    "description",
-                    "keyword",
-                    "theme",
-                    "publisher",
-                    "creator",
-                ]
-            },
-        ),
-        (
-            "Access",
-            {
-                "fields": [
-                    "licence",
-                    "access_rights",
-                    "metadata_visibility",
-                    "security_classification",
-                    "handling_caveat",
-                    "personal_data",
-                ]
-            },
-        ),
-        (
-            "Coverage and dates",
-            {
-                "fields": [
-                    "update_frequency",
-                    "issued",
-                    "modified",
-                    "version",
-                    "spatial",
-                    "temporal_start",
-                    "temporal_end",
-                    "landing_page",
-                ]
-            },
-        ),
-        (
-            "Data service",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "endpoint_url",
-                    "endpoint_description",
-                    "serves_dataset",
-                    "service_status",
-                    "service_type",
-                ],
-            },
-        ),
-        (
-            "Record",
-            {
-                "fields": [
-                    "quality_score",
-                    "quality_rating",
-                    "metadata_created",
-                    "metadata_modified",
-                    "published_at",
-                    "withdrawn_at",
-                    "created_by",
-                ]
-            },
-        ),
-    ]
+    fieldsets = dataset_fieldsets()
 
 
 @admin.register(Theme)

@@ -1,63 +1,67 @@
+"""The publishing form: the rows of catalogue/fields.py marked `form`, plus one contact and one
+data file. Field kinds, lengths, labels and hints come from the table; choices and defaults from
+the model built from it."""
+
 from django import forms
 from django.core.validators import URLValidator
 
-from catalogue.models import Licence, Organisation, Theme
-from catalogue.vocabularies import (
-    AccessRights,
-    HandlingCaveat,
-    MetadataVisibility,
-    PersonalData,
-    SecurityClassification,
-    UpdateFrequency,
+from catalogue.fields import FIELDS, DatasetField, Kind, rows
+from catalogue.models import Dataset, Licence, Organisation, Theme
+
+FORM_ROWS = list(rows(form=True))
+# Rows whose input needs more than the table says: a queryset or the licence list.
+_DECLARED = {"publisher", "theme", "licence"}
+
+
+def _labels(name: str) -> dict:
+    row = FIELDS[name]
+    return {"label": row.form_label, "help_text": row.hint}
+
+
+def form_field(row: DatasetField) -> forms.Field:
+    """The form input for a row of the table."""
+    model_field = Dataset._meta.get_field(row.name)
+    common = {**_labels(row.name), "required": row.required or not model_field.blank}
+    if row.kind == Kind.CHOICE:
+        default = model_field.default if model_field.has_default() else None
+        widget = forms.RadioSelect if row.radios else forms.Select
+        return forms.ChoiceField(
+            choices=model_field.choices, widget=widget, initial=default or None, **common
+        )
+    if row.kind == Kind.TEXT_LIST:
+        return forms.CharField(**common)  # comma-separated: split by service_data
+    if row.kind == Kind.LONG_TEXT:
+        textarea = forms.Textarea(attrs={"rows": 8})
+        return forms.CharField(max_length=row.max_length, widget=textarea, **common)
+    if row.kind == Kind.URL:
+        return forms.URLField(max_length=row.max_length, assume_scheme="https", **common)
+    if row.kind == Kind.DATE:
+        return forms.DateField(**common)
+    if row.kind == Kind.DATETIME:
+        return forms.DateTimeField(**common)
+    if row.kind in (Kind.SHORT_TEXT, Kind.IDENTIFIER):
+        return forms.CharField(max_length=row.max_length, **common)
+    raise ValueError(f"the publishing form has no input for {row.kind} ({row.name})")
+
+
+_TableFields = type(forms.Form)(
+    "_TableFields",
+    (forms.Form,),
+    {row.name: form_field(row) for row in FORM_ROWS if row.name not in _DECLARED},
 )
 
 
-class DatasetForm(forms.Form):
+class DatasetForm(_TableFields):
     """The fields a publisher fills in. Cleaned data has the shape the dataset services take."""
 
     publisher = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label="Publishing organisation", empty_label=None
-    )
-    title = forms.CharField(max_length=200, help_text="Say what the data is, in sentence case.")
-    summary = forms.CharField(
-        max_length=250, required=False, help_text="One or two sentences shown in search results."
-    )
-    description = forms.CharField(
-        max_length=4096, widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What the data contains, how it was collected, its limits. Markdown is allowed.",
-    )  # fmt: skip
-    keyword = forms.CharField(
-        required=False, label="Keywords", help_text="Separate keywords with commas."
+        queryset=Organisation.objects.none(), empty_label=None, **_labels("publisher")
     )
     theme = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Themes", to_field_name="slug",
+        to_field_name="slug", **_labels("theme"),
     )  # fmt: skip
-    licence = forms.ChoiceField(choices=(), label="Licence")
-    access_rights = forms.ChoiceField(
-        choices=AccessRights.choices, widget=forms.RadioSelect, label="Who can use the data",
-        initial=AccessRights.OPEN,
-    )  # fmt: skip
-    metadata_visibility = forms.ChoiceField(
-        choices=MetadataVisibility.choices, widget=forms.RadioSelect,
-        label="Who can see this description", initial=MetadataVisibility.PUBLIC,
-    )  # fmt: skip
-    security_classification = forms.ChoiceField(
-        choices=SecurityClassification.choices, initial=SecurityClassification.OFFICIAL
-    )
-    handling_caveat = forms.ChoiceField(choices=HandlingCaveat.choices, required=False)
-    personal_data = forms.ChoiceField(
-        choices=PersonalData.choices, widget=forms.RadioSelect, initial=PersonalData.NONE,
-        label="Does the data include personal data?",
-    )  # fmt: skip
-    update_frequency = forms.ChoiceField(
-        choices=UpdateFrequency.choices, required=False, label="How often is it updated?"
-    )
-    spatial = forms.CharField(
-        max_length=500, required=False, label="Area covered", help_text="For example, England."
-    )
-    temporal_start = forms.DateField(required=False, label="Period covered: from (YYYY-MM-DD)")
-    temporal_end = forms.DateField(required=False, label="Period covered: to (YYYY-MM-DD)")
+    licence = forms.ChoiceField(choices=(), **_labels("licence"))
     contact_name = forms.CharField(max_length=200, required=False, label="Contact name")
     contact_email = forms.EmailField(required=False, label="Contact email")
     distribution_title = forms.CharField(max_length=300, required=False, label="Data file title")
@@ -68,6 +72,8 @@ class DatasetForm(forms.Form):
     distribution_format = forms.CharField(
         max_length=100, required=False, label="File format", help_text="For example, CSV."
     )
+
+    field_order = ["publisher", *(row.name for row in FORM_ROWS)]
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,8 +92,10 @@ class DatasetForm(forms.Form):
     def service_data(self) -> dict:
         """Cleaned data in the terms of catalogue.services.dataset_create/update."""
         data = dict(self.cleaned_data)
-        keywords = [" ".join(k.split()) for k in data.pop("keyword", "").split(",")]
-        data["keyword"] = list(dict.fromkeys(k for k in keywords if k))
+        for row in FORM_ROWS:
+            if row.kind == Kind.TEXT_LIST:
+                items = [" ".join(k.split()) for k in data.pop(row.name, "").split(",")]
+                data[row.name] = list(dict.fromkeys(k for k in items if k))
         data["theme"] = list(data["theme"])
         name, email = data.pop("contact_name"), data.pop("contact_email")
         data["contact_point"] = [{"name": name, "email": email, "role": "contact"}] if email else []
@@ -101,15 +109,14 @@ class DatasetForm(forms.Form):
     def initial_for(cls, dataset) -> dict:
         contact = dataset.contact_points.first()
         distribution = dataset.distributions.first()
-        fields = [
-            "title", "summary", "description", "licence", "access_rights", "metadata_visibility",
-            "security_classification", "handling_caveat", "personal_data", "update_frequency",
-            "spatial", "temporal_start", "temporal_end",
-        ]  # fmt: skip
-        initial = {f: getattr(dataset, f) for f in fields}
+        initial = {}
+        for row in FORM_ROWS:
+            if row.kind == Kind.TEXT_LIST:
+                initial[row.name] = ", ".join(getattr(dataset, row.name))
+            elif row.kind != Kind.REFERENCE:
+                initial[row.name] = getattr(dataset, row.name)
         initial.update(
             publisher=dataset.publisher_id,
-            keyword=", ".join(dataset.keyword),
             theme=[t.slug for t in dataset.theme.all()],
             contact_name=contact.name if contact else "",
             contact_email=contact.email if contact else "",

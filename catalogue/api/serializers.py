@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalogue import quality
+from catalogue.fields import DATASET_FIELDS, FIELDS, Kind, max_length
 from catalogue.models import (
     ContactPoint,
     Dataset,
@@ -74,6 +75,11 @@ class ProvenanceSerializer(serializers.Serializer):
     also_from = SourceRefSerializer(many=True, read_only=True)
 
 
+DATASET_OUTPUT_FIELDS = [f.name for f in DATASET_FIELDS if f.api_output]
+# Worked out when the dataset is read, from several fields or from the request.
+COMPUTED_FIELDS = ["quality", "source", "downloads_visible", "stale", "highlight"]
+
+
 class DatasetSerializer(serializers.ModelSerializer):
     """A dataset as the API returns it: the field names of PRODUCT.md."""
 
@@ -90,16 +96,7 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = [
-            "id", "identifier", "slug", "type", "title", "alternative_title", "summary",
-            "description", "keyword", "theme", "publisher", "creator", "contact_point", "licence",
-            "access_rights", "security_classification", "handling_caveat", "personal_data",
-            "update_frequency", "issued", "modified", "version", "spatial", "temporal_start",
-            "temporal_end", "status", "metadata_visibility", "landing_page", "distribution",
-            "endpoint_url", "endpoint_description", "serves_dataset", "service_status",
-            "service_type", "quality", "source", "downloads_visible", "stale", "metadata_created",
-            "metadata_modified", "highlight",
-        ]  # fmt: skip
+        fields = [*DATASET_OUTPUT_FIELDS, *COMPUTED_FIELDS]
         read_only_fields = fields
 
     def _downloads_visible(self, obj: Dataset) -> bool:
@@ -188,14 +185,12 @@ class DatasetInputSerializer(serializers.ModelSerializer):
     theme = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
     )
+    # Blank keywords are dropped by validate_keyword rather than refused.
     keyword = serializers.ListField(
-        child=serializers.CharField(max_length=75, allow_blank=True), required=False
+        child=serializers.CharField(max_length=max_length("keyword"), allow_blank=True),
+        required=False,
     )
-    alternative_title = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False
-    )
-    creator = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
-    licence = LicenceField(required=False)
+    licence = LicenceField(required=False, max_length=max_length("licence"))
     distribution = DistributionInputSerializer(many=True, required=False)
     contact_point = ContactPointInputSerializer(many=True, required=False)
     serves_dataset = serializers.PrimaryKeyRelatedField(
@@ -204,15 +199,16 @@ class DatasetInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = [
-            "identifier", "type", "title", "alternative_title", "summary", "description",
-            "keyword", "theme", "publisher", "creator", "contact_point", "licence",
-            "access_rights", "security_classification", "handling_caveat", "personal_data",
-            "update_frequency", "issued", "modified", "version", "spatial", "temporal_start",
-            "temporal_end", "metadata_visibility", "landing_page", "distribution", "endpoint_url",
-            "endpoint_description", "serves_dataset", "service_status", "service_type",
-        ]  # fmt: skip
-        extra_kwargs = {"description": {"required": True}}
+        fields = [f.name for f in DATASET_FIELDS if f.api_input]
+        extra_kwargs = {f.name: {"required": True} for f in DATASET_FIELDS if f.required}
+
+    def build_standard_field(self, field_name: str, model_field) -> tuple:
+        """A list of texts from catalogue/fields.py: each item capped at the row's length."""
+        row = FIELDS.get(field_name)
+        if row is not None and row.kind == Kind.TEXT_LIST:
+            child = serializers.CharField(max_length=row.max_length)
+            return serializers.ListField, {"child": child, "required": False}
+        return super().build_standard_field(field_name, model_field)
 
     def validate_keyword(self, value: list[str]) -> list[str]:
         seen: dict[str, str] = {}

@@ -8,6 +8,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.functions import Lower, Now
 
 from catalogue import vocabularies as v
+from catalogue.fields import FIELDS, Kind
 from catalogue.mediatypes import file_name
 from catalogue.search import text_search
 
@@ -15,6 +16,47 @@ from .organisations import Membership, Organisation
 from .vocabularies import Theme
 
 LISTED_STATUSES = [v.DatasetStatus.PUBLISHED, v.DatasetStatus.WITHDRAWN]
+
+_MODEL_FIELDS: dict[Kind, type[models.Field]] = {
+    Kind.SHORT_TEXT: models.CharField,
+    Kind.LONG_TEXT: models.TextField,
+    Kind.TEXT_LIST: models.JSONField,
+    Kind.CHOICE: models.CharField,
+    Kind.DATE: models.DateField,
+    Kind.DATETIME: models.DateTimeField,
+    Kind.URL: models.URLField,
+    Kind.IDENTIFIER: models.CharField,
+    Kind.NUMBER: models.IntegerField,
+}
+
+
+def labels(name: str) -> dict[str, str]:
+    """The label and hint of a row of catalogue/fields.py, as model field arguments."""
+    row = FIELDS[name]
+    return {"verbose_name": row.label, "help_text": row.hint}
+
+
+def model_field(name: str, cls: type[models.Field] | None = None, **kwargs) -> models.Field:
+    """The model field of a row of catalogue/fields.py: its kind, length, label and hint.
+
+    Database-only facts (defaults, indexes, uniqueness) are given here as keyword arguments.
+    """
+    row = FIELDS[name]
+    facts: dict = labels(name)
+    if row.kind == Kind.TEXT_LIST:
+        facts.update(default=list, blank=True)  # the length caps each item, on input only
+    elif row.kind in (Kind.DATE, Kind.DATETIME):
+        facts.update(null=True, blank=True)
+    elif row.kind == Kind.CHOICE:
+        choices = getattr(v, row.vocabulary)
+        facts.update(max_length=row.max_length, choices=choices.choices)
+        if "" in choices.values:  # "not stated" is a member of the vocabulary
+            facts.update(blank=True, default="")
+    elif row.kind != Kind.NUMBER:
+        facts["blank"] = not row.required
+        if row.max_length is not None:
+            facts["max_length"] = row.max_length
+    return (cls or _MODEL_FIELDS[row.kind])(**{**facts, **kwargs})
 
 
 class DatasetQuerySet(models.QuerySet):
@@ -85,73 +127,61 @@ class Dataset(models.Model):
     Status = v.DatasetStatus
     Type = v.DatasetType
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    identifier = models.CharField(max_length=500, db_index=True, blank=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    type = models.CharField(
-        max_length=20, choices=v.DatasetType.choices, default=v.DatasetType.DATASET
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, **labels("id"))
+    identifier = model_field("identifier", db_index=True)
+    slug = model_field("slug", models.SlugField, unique=True, blank=False)  # made from the title
+    type = model_field("type", default=v.DatasetType.DATASET)
+    title = model_field("title")
+    alternative_title = model_field("alternative_title")
+    summary = model_field("summary")
+    # Publishers must describe their data; harvested records may come without a description.
+    description = model_field("description", blank=True)
+    keyword = model_field("keyword")
+    theme = models.ManyToManyField(Theme, blank=True, related_name="datasets", **labels("theme"))
+    publisher = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="datasets", **labels("publisher")
     )
-    title = models.CharField(max_length=200)
-    alternative_title = models.JSONField(default=list, blank=True)
-    summary = models.CharField(max_length=250, blank=True)
-    description = models.TextField(max_length=4096, blank=True)
-    keyword = models.JSONField(default=list, blank=True)
-    theme = models.ManyToManyField(Theme, blank=True, related_name="datasets")
-    publisher = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="datasets")
-    creator = models.JSONField(default=list, blank=True)
-    licence = models.CharField(max_length=500, blank=True, default=v.OGL_V3)
-    access_rights = models.CharField(
-        max_length=20, choices=v.AccessRights.choices, default=v.AccessRights.OPEN
+    creator = model_field("creator")
+    licence = model_field("licence", default=v.OGL_V3)
+    access_rights = model_field("access_rights", default=v.AccessRights.OPEN)
+    security_classification = model_field(
+        "security_classification", default=v.SecurityClassification.OFFICIAL
     )
-    security_classification = models.CharField(
-        max_length=20,
-        choices=v.SecurityClassification.choices,
-        default=v.SecurityClassification.OFFICIAL,
-    )
-    handling_caveat = models.CharField(
-        max_length=30, choices=v.HandlingCaveat.choices, blank=True, default=""
-    )
-    personal_data = models.CharField(
-        max_length=20, choices=v.PersonalData.choices, default=v.PersonalData.NONE
-    )
-    update_frequency = models.CharField(
-        max_length=20, choices=v.UpdateFrequency.choices, blank=True, default=""
-    )
-    issued = models.DateTimeField(null=True, blank=True)
-    modified = models.DateTimeField(null=True, blank=True)
-    version = models.CharField(max_length=50, blank=True)
-    spatial = models.CharField(max_length=500, blank=True)
-    temporal_start = models.DateField(null=True, blank=True)
-    temporal_end = models.DateField(null=True, blank=True)
-    status = models.CharField(
-        max_length=20, choices=v.DatasetStatus.choices, default=v.DatasetStatus.DRAFT, db_index=True
-    )
-    metadata_visibility = models.CharField(
-        max_length=20, choices=v.MetadataVisibility.choices, default=v.MetadataVisibility.PUBLIC
-    )
-    landing_page = models.URLField(max_length=1000, blank=True)
+    handling_caveat = model_field("handling_caveat")
+    personal_data = model_field("personal_data", default=v.PersonalData.NONE)
+    update_frequency = model_field("update_frequency")
+    issued = model_field("issued")
+    modified = model_field("modified")
+    version = model_field("version")
+    spatial = model_field("spatial")
+    temporal_start = model_field("temporal_start")
+    temporal_end = model_field("temporal_end")
+    status = model_field("status", default=v.DatasetStatus.DRAFT, db_index=True)
+    metadata_visibility = model_field("metadata_visibility", default=v.MetadataVisibility.PUBLIC)
+    landing_page = model_field("landing_page")
     # DataService
-    endpoint_url = models.URLField(max_length=1000, blank=True)
-    endpoint_description = models.URLField(max_length=1000, blank=True)
+    endpoint_url = model_field("endpoint_url")
+    endpoint_description = model_field("endpoint_description")
     serves_dataset = models.ManyToManyField(
-        "self", blank=True, symmetrical=False, related_name="served_by"
+        "self", blank=True, symmetrical=False, related_name="served_by", **labels("serves_dataset")
     )
-    service_status = models.CharField(
-        max_length=20, choices=v.ServiceStatus.choices, blank=True, default=""
-    )
-    service_type = models.CharField(
-        max_length=20, choices=v.ServiceType.choices, blank=True, default=""
-    )
+    service_status = model_field("service_status")
+    service_type = model_field("service_type")
     # Metadata quality (data.europa.eu MQA points), recomputed on every write.
-    quality_score = models.PositiveSmallIntegerField(default=0)
-    quality_rating = models.CharField(max_length=20, blank=True, db_index=True)
+    quality_score = model_field("quality_score", models.PositiveSmallIntegerField, default=0)
+    quality_rating = model_field("quality_rating", db_index=True)
     # Record bookkeeping: when this catalogue entry (not the data) was created and last changed.
-    metadata_created = models.DateTimeField(auto_now_add=True)
-    metadata_modified = models.DateTimeField(auto_now=True, db_index=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    metadata_created = model_field("metadata_created", auto_now_add=True, null=False)
+    metadata_modified = model_field("metadata_modified", auto_now=True, null=False, db_index=True)
+    published_at = model_field("published_at")
+    withdrawn_at = model_field("withdrawn_at")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        **labels("created_by"),
     )
     # Harvest provenance: null/blank for datasets published here. (source, source_identifier)
     # is the idempotency key that keeps a redone run from creating duplicates.

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 
+from catalogue import fields
 from catalogue.models import ContactPoint, Dataset, Distribution, Organisation
 from catalogue.permissions import require_role
 from catalogue.services.changes import datasets_changed
@@ -17,13 +18,7 @@ from catalogue.services.lifecycle import CREATED_AS, Door, datasets_transition
 from catalogue.vocabularies import DatasetStatus, Role
 
 EDITOR_ROLES = [Role.PUBLISHER]
-SCALAR_FIELDS = [
-    "identifier", "type", "title", "alternative_title", "summary", "description", "keyword",
-    "creator", "licence", "access_rights", "security_classification", "handling_caveat",
-    "personal_data", "update_frequency", "issued", "modified", "version", "spatial",
-    "temporal_start", "temporal_end", "metadata_visibility", "landing_page", "endpoint_url",
-    "endpoint_description", "service_status", "service_type",
-]  # fmt: skip
+SCALAR_FIELDS = fields.input_scalars()  # the catalogue/fields.py rows written as given
 DISTRIBUTION_FIELDS = [
     f.name
     for f in Distribution._meta.concrete_fields

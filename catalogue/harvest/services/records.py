@@ -2,32 +2,23 @@
 
 Used by the harvest service (catalogue/services/harvest_upsert.py), which adds batching,
 content hashes and withdrawals on top. Records come from other catalogues, so values are fitted
-to our limits (lengths, vocabularies) rather than refused: the parser has already recorded
-warnings.
+to our limits rather than refused (the parser has already recorded warnings): each field the
+record carries is fitted by its kind and length in catalogue/fields.py, so a new field needs no
+line here. Keywords are never cut: other catalogues match them whole.
 """
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
-from catalogue import mediatypes
+from catalogue import fields, mediatypes, vocabularies
 from catalogue.harvest.parsers.records import DatasetRecord
-from catalogue.vocabularies import (
-    AccessRights,
-    DatasetType,
-    MetadataVisibility,
-    PersonalData,
-    SecurityClassification,
-    UpdateFrequency,
-)
+from catalogue.models import Dataset
 
-# Sets, not TextChoices.values (a new list on every access): this runs once per harvested record.
-_TYPES = frozenset(DatasetType.values)
-_ACCESS_RIGHTS = frozenset(AccessRights.values)
-_FREQUENCIES = frozenset(UpdateFrequency.values)
-_VISIBILITIES = frozenset(MetadataVisibility.values)
-_CLASSIFICATIONS = frozenset(SecurityClassification.values)
-_PERSONAL_DATA = frozenset(PersonalData.values)
+Kind = fields.Kind
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -41,47 +32,61 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def keywords_from_record(values: list[str]) -> list[str]:
+    """Keywords kept whole; a value holding several, joined with commas, becomes several.
+
+    Cutting a keyword (and marking the cut with "…") would make a tag the source never had,
+    which other catalogues refuse when they harvest us back. Duplicates are dropped whatever
+    their case, keeping the first spelling.
+    """
+    seen: dict[str, str] = {}
+    for value in values:
+        for part in value.split(","):
+            keyword = " ".join(part.split())
+            if keyword:
+                seen.setdefault(keyword.lower(), keyword)
+    return list(seen.values())
+
+
+def _converter(row: fields.DatasetField) -> Callable[[Any], Any]:
+    """How a record's value of this field kind is fitted to the model (lengths from the table)."""
+    limit = row.max_length
+    if row.kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT, Kind.URL, Kind.IDENTIFIER):
+        return lambda value: _fit(value, limit)
+    if row.kind == Kind.TEXT_LIST:
+        return lambda values: [_fit(value, limit) for value in values]
+    if row.kind == Kind.DATETIME:
+        return _aware
+    if row.kind == Kind.CHOICE:
+        # A set, not TextChoices.values (a new list on every access): this runs per record.
+        known = frozenset(getattr(vocabularies, row.vocabulary).values)
+        default = Dataset._meta.get_field(row.name).get_default()
+        return lambda value: value if value in known else default
+    return lambda value: value
+
+
+# Every scalar row of catalogue/fields.py that a DatasetRecord carries is mapped by its kind;
+# these few are mapped by hand below.
+_BY_HAND = {"identifier", "keyword", "temporal_end"}
+_RECORD_FIELDS = {f.name for f in dataclasses.fields(DatasetRecord)}
+_CONVERTERS = [
+    (row.name, _converter(row))
+    for row in fields.DATASET_FIELDS
+    if row.kind in fields.SCALAR_KINDS and row.name in _RECORD_FIELDS - _BY_HAND
+]
+_IDENTIFIER_CAP = fields.max_length("identifier")
+_IRI_CAP = Dataset._meta.get_field("iri").max_length
+
+
 def dataset_fields_from_record(record: DatasetRecord) -> dict:
-    """Model field values for a record; unknown vocabulary values fall back to safe defaults."""
-    return {
-        "identifier": _fit(record.identifier or record.source_identifier, 500),
-        "type": record.type if record.type in _TYPES else DatasetType.DATASET,
-        "title": _fit(record.title, 200),
-        "alternative_title": [_fit(t, 200) for t in record.alternative_title],
-        "summary": _fit(record.summary, 250),
-        "description": _fit(record.description, 4096),
-        "keyword": [_fit(k, 75) for k in record.keyword],
-        "creator": list(record.creator),
-        "licence": _fit(record.licence, 500),
-        "access_rights": record.access_rights
-        if record.access_rights in _ACCESS_RIGHTS
-        else AccessRights.OPEN,
-        "update_frequency": record.update_frequency
-        if record.update_frequency in _FREQUENCIES
-        else "",
-        "issued": _aware(record.issued),
-        "modified": _aware(record.modified),
-        "version": _fit(record.version, 50),
-        "spatial": _fit(record.spatial, 500),
-        "temporal_start": record.temporal_start,
-        "temporal_end": record.temporal_end
-        if not (record.temporal_start and record.temporal_end)
-        or record.temporal_end >= record.temporal_start
-        else None,
-        "landing_page": _fit(record.landing_page, 1000),
-        "iri": _fit(record.iri, 2000),
-        # What another node of this product says about who may see the record and how it must
-        # be handled travels with it; sources that do not say get the defaults of a new record.
-        "metadata_visibility": record.metadata_visibility
-        if record.metadata_visibility in _VISIBILITIES
-        else MetadataVisibility.PUBLIC,
-        "security_classification": record.security_classification
-        if record.security_classification in _CLASSIFICATIONS
-        else SecurityClassification.OFFICIAL,
-        "personal_data": record.personal_data
-        if record.personal_data in _PERSONAL_DATA
-        else PersonalData.NONE,
-    }
+    """Model field values for a record; unknown vocabulary values fall back to the defaults."""
+    values = {name: convert(getattr(record, name)) for name, convert in _CONVERTERS}
+    values["identifier"] = _fit(record.identifier or record.source_identifier, _IDENTIFIER_CAP)
+    values["keyword"] = keywords_from_record(record.keyword)
+    values["iri"] = _fit(record.iri, _IRI_CAP)  # provenance, not a metadata field of the table
+    start, end = record.temporal_start, record.temporal_end
+    values["temporal_end"] = end if not (start and end) or end >= start else None
+    return values
 
 
 def distribution_fields_from_record(record: DatasetRecord) -> list[dict]:
