@@ -52,6 +52,10 @@ class DatasetRecord:
     contact_point: list[ContactRecord] = field(default_factory=list)
     licence: str = ""  # a licence URI (ours where mapped) or the source's value verbatim
     access_rights: str = ""  # OPEN | INTERNAL | COMMERCIAL | RESTRICTED, "" when unknown
+    # Stated only by another Data Marketplace node (its own DCAT terms); "" when not stated.
+    metadata_visibility: str = ""  # PUBLIC | GOVERNMENT | ORGANISATION
+    security_classification: str = ""  # OFFICIAL | SECRET | TOP_SECRET | NOT_APPLICABLE
+    personal_data: str = ""  # NONE | PERSONAL | SPECIAL_CATEGORY
     update_frequency: str = ""  # Dublin Core freq value, "" when unknown
     issued: dt.datetime | None = None
     modified: dt.datetime | None = None
