@@ -53,7 +53,7 @@ def _described(
     """(slug, graph) of each dataset that could be described, and the slugs that could not."""
     parts, skipped = [], []
     for dataset in datasets:
-        part = Graph()
+        part = new_graph()
         try:
             add_dataset(part, dataset, catalogue)
         except Exception:
@@ -64,10 +64,30 @@ def _described(
     return parts, skipped
 
 
+def _turtle(head: Graph, parts: list[tuple[str, Graph]], skipped: list[str]) -> str:
+    """The catalogue node in Turtle, then each record as N-Triples lines (a subset of Turtle).
+
+    rdflib's pretty Turtle writer slows down with every distinct namespace in a graph: a page
+    of a thousand harvested records took over a minute. Its N-Triples writer is linear and
+    some fifteen times faster, and writing record by record leaves out only a record that fails.
+    """
+    chunks = [_serialize(head, "turtle")]
+    for slug, part in parts:
+        try:
+            chunks.append(part.serialize(format="nt"))
+        except Exception:
+            logger.exception("DCAT feed: dataset %s left out, it cannot be written", slug)
+            skipped.append(slug)
+    return "\n".join(chunks)
+
+
 def _respond(
     head: Graph, parts: list[tuple[str, Graph]], skipped: list[str], rdf_format: str
 ) -> HttpResponse:
     """Serialise head + parts; when that fails, leave out each part that fails on its own."""
+    if rdf_format == "turtle":
+        body = _turtle(head, parts, skipped)
+        return _response(body, rdf_format, skipped)
     graph = _joined(head, [part for _slug, part in parts])
     try:
         body = _serialize(graph, rdf_format)
@@ -85,6 +105,10 @@ def _respond(
             else:
                 kept.append(part)
         body = _serialize(_joined(head, kept), rdf_format)
+    return _response(body, rdf_format, skipped)
+
+
+def _response(body: str, rdf_format: str, skipped: list[str]) -> HttpResponse:
     response = HttpResponse(body, content_type=f"{FORMATS[rdf_format]}; charset=utf-8")
     response[SKIPPED_HEADER] = str(len(skipped))
     return response
