@@ -289,9 +289,15 @@ def catalogue_node(graph: Graph) -> URIRef:
 
 
 def hydra_view(
-    graph: Graph, catalogue: URIRef, *, page_url: str, query: dict, page: int, page_size: int,
+    graph: Graph,
+    catalogue: URIRef,
+    *,
+    page_url: str,
+    query: dict,
+    page: int,
+    page_size: int,
     total: int,
-) -> URIRef:  # fmt: skip
+) -> URIRef:
     """The Hydra paging node, linked from the catalogue with hydra:view."""
 
     def link(number: int) -> URIRef:

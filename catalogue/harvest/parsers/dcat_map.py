@@ -238,9 +238,8 @@ def _keywords(g: Graph, node: Node, record: DatasetRecord) -> None:
         record.extras["keyword_translations"] = {k: sorted(v) for k, v in sorted(others.items())}
 
 
-_OWN = {term: field for term, field in zip(vocab.OWN_TERMS, (
-    "access_rights", "metadata_visibility", "security_classification", "personal_data"
-), strict=True)}  # fmt: skip
+_OWN_FIELDS = ("access_rights", "metadata_visibility", "security_classification", "personal_data")
+_OWN = dict(zip(vocab.OWN_TERMS, _OWN_FIELDS, strict=True))
 
 
 def _own_terms(g: Graph, node: Node) -> dict[str, str]:
