@@ -186,6 +186,11 @@ WHITENOISE_USE_FINDERS = True
 # GOV.UK crown and Transport font belong to services on GOV.UK domains only.
 GOVUK_BRANDING = env_bool("GOVUK_BRANDING", default=False)
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Data Marketplace")
+# The DCAT-AP catalogue's mandatory description and publisher (/catalog.ttl and friends).
+CATALOGUE_DESCRIPTION = os.environ.get(
+    "CATALOGUE_DESCRIPTION", f"Datasets and data services listed in the {SERVICE_NAME}."
+)
+CATALOGUE_PUBLISHER = os.environ.get("CATALOGUE_PUBLISHER", SERVICE_NAME)
 
 # Security: strict outside development. deploy/ runs `check --deploy` against these.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)

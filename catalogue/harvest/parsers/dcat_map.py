@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from . import dcat_vocab as vocab
 from .common import (
     MAX_SHORT,
     clean_keywords,
@@ -180,12 +181,12 @@ def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | 
         key=lambda c: (c.name, c.email),
     )
     licence = _value(g, node, DCTERMS.license)
-    access = _value(g, node, DCTERMS.accessRights)
-    if access:
-        record.access_rights = map_access(access, warnings, extras)
+    _access(g, node, record)
     frequency = _value(g, node, DCTERMS.accrualPeriodicity)
     if frequency:
-        record.update_frequency = map_frequency(frequency, warnings, extras)
+        record.update_frequency = vocab.frequency_from_iri(frequency) or map_frequency(
+            frequency, warnings, extras
+        )
     _temporal(g, node, record)
     _spatial(g, node, record)
     for field, pred in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
@@ -237,10 +238,52 @@ def _keywords(g: Graph, node: Node, record: DatasetRecord) -> None:
         record.extras["keyword_translations"] = {k: sorted(v) for k, v in sorted(others.items())}
 
 
+_OWN_FIELDS = ("access_rights", "metadata_visibility", "security_classification", "personal_data")
+_OWN = dict(zip(vocab.OWN_TERMS, _OWN_FIELDS, strict=True))
+
+
+def _own_terms(g: Graph, node: Node) -> dict[str, str]:
+    """Values of the Data Marketplace's own terms (any node's SITE_URL + /ns/marketplace#)."""
+    found: dict[str, str] = {}
+    for predicate, value in g.predicate_objects(node):
+        text = str(predicate)
+        if vocab.OWN_NAMESPACE_PATH in text and isinstance(value, Literal):
+            term = text.rsplit("#", 1)[-1]
+            if term in _OWN and str(value).strip():
+                found.setdefault(_OWN[term], str(value).strip().upper())
+    return found
+
+
+def _access(g: Graph, node: Node, record: DatasetRecord) -> None:
+    """Access rights from our own term, the EU table or words; never more open than stated.
+
+    A record that states no access right we can read is not taken as open: it gets
+    vocab.UNSTATED_ACCESS, and only an explicit "public" makes a record OPEN.
+    """
+    own = _own_terms(g, node)
+    for field in ("metadata_visibility", "security_classification", "personal_data"):
+        setattr(record, field, own.get(field, ""))
+    stated = _value(g, node, DCTERMS.accessRights)
+    access = own.get("access_rights", "")
+    if access not in vocab.ACCESS_RIGHTS:
+        access = vocab.access_from_iri(stated)
+    if not access and stated:
+        access = map_access(stated, record.warnings, record.extras)
+    if not access:
+        if not stated:
+            record.warnings.append(
+                f"no access rights stated; taken as {vocab.UNSTATED_ACCESS}, not open"
+            )
+        access = vocab.UNSTATED_ACCESS
+    record.access_rights = access
+
+
 def _themes(g: Graph, node: Node, record: DatasetRecord) -> None:
     unmapped = []
     for theme in sorted(g.objects(node, DCAT.theme), key=str):
         candidates = [str(theme)] if not isinstance(theme, BNode) else []
+        if isinstance(theme, URIRef) and "/themes/" in str(theme):  # another node's own theme
+            candidates.append(str(theme).rstrip("/").rsplit("/", 1)[-1])
         if not isinstance(theme, Literal):
             candidates += [str(v) for v in _literals(g, theme, SKOS.prefLabel, RDFS.label)]
         code = next((c for c in map(map_theme, candidates) if c), None)
@@ -293,8 +336,8 @@ def _temporal(g: Graph, node: Node, record: DatasetRecord) -> None:
 def _spatial(g: Graph, node: Node, record: DatasetRecord) -> None:
     values = []
     for place in sorted(g.objects(node, DCTERMS.spatial), key=str):
-        if isinstance(place, BNode):
-            text = _value(g, place, LOCN.geometry, DCAT.bbox, DCAT.centroid) or _label(g, place)
+        if isinstance(place, BNode):  # a dct:Location: its name, else its geometry
+            text = _label(g, place) or _value(g, place, LOCN.geometry, DCAT.bbox, DCAT.centroid)
         else:
             text = str(place)
         if text:
@@ -309,11 +352,9 @@ def _distribution(g: Graph, node: Node, warnings: list[str]) -> DistributionReco
     title, _ = _best(_literals(g, node, DCTERMS.title))
     description, _ = _best(_literals(g, node, DCTERMS.description))
     media = _value(g, node, DCAT.mediaType, DCTERMS.mediaType)
-    if "/media-types/" in media:  # IANA URI -> "text/csv"
-        media = media.split("/media-types/", 1)[1]
-    fmt = _value(g, node, DCTERMS["format"])
-    if fmt.startswith("http") and "/file-type/" in fmt:  # EU file-type URI -> "CSV"
-        fmt = fmt.rsplit("/", 1)[-1]
+    if "/media-types/" in media:  # IANA IRI -> "text/csv"
+        media = vocab.media_type_from_iri(media) or media.split("/media-types/", 1)[1]
+    fmt = vocab.format_from_iri(_value(g, node, DCTERMS["format"]))  # EU file type -> "CSV"
     size_text = _value(g, node, DCAT.byteSize)
     try:
         byte_size = int(float(size_text)) if size_text else None

@@ -55,7 +55,8 @@ class DatasetRecord:
     contact_point: list[ContactRecord] = field(default_factory=list)
     licence: str = ""  # a licence URI (ours where mapped) or the source's value verbatim
     access_rights: str = ""  # OPEN | INTERNAL | COMMERCIAL | RESTRICTED, "" when unknown
-    # Carried between nodes of this product; "" when the source does not say.
+    # Carried between nodes of this product (their own DCAT terms, data.json fields and CKAN
+    # extras); "" when the source does not say.
     metadata_visibility: str = ""  # PUBLIC | GOVERNMENT | ORGANISATION
     security_classification: str = ""  # OFFICIAL | SECRET | TOP_SECRET | NOT_APPLICABLE
     personal_data: str = ""  # NONE | PERSONAL | SPECIAL_CATEGORY
