@@ -1,8 +1,9 @@
 """The DCAT-AP feeds over a catalogue that harvested every real file in tests/fixtures.
 
 Every /catalog.ttl page answers 200 and conforms to the DCAT-AP 3.0.1 mandatory shapes
-(shapes.ttl) and range shapes (range.ttl) with no violation; every .rdf and .jsonld page answers
-200 and parses. The catalogue is harvested once, in one test, so nothing outlives it.
+(shapes.ttl) and range shapes (range.ttl) with no violation; the first .rdf and .jsonld pages
+answer 200 and parse to the same datasets. The catalogue is harvested once, in one test, so
+nothing outlives it.
 
 pyshacl needs minutes for the ~117,000 triples of the whole catalogue, so the pages are
 validated through one dataset per *structure*: the same predicates, counts, node kinds,
@@ -86,9 +87,9 @@ def _representatives(g: Graph) -> tuple[Graph, int]:
     return out, len(chosen)
 
 
-def _pages(client, extension: str) -> list[Graph]:
+def _pages(client, extension: str, *, limit: int | None = None) -> list[Graph]:
     pages, url = [], f"/catalog.{extension}?page_size=1000"
-    while url:
+    while url and (limit is None or len(pages) < limit):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["X-Skipped-Records"] == "0", url
@@ -130,11 +131,12 @@ def test_every_feed_page_of_a_harvested_catalogue_conforms_to_dcat_ap_3(
     assert conforms, text[:5000]
     validated = time.perf_counter()
 
+    # RDF/XML and JSON-LD are the same graphs written another way; their first page (a
+    # thousand records of every source) shows a serialisation fault without paying for all.
+    first = set(turtle[0].subjects(RDF.type, DCAT.Dataset))
     for extension in ("rdf", "jsonld"):
-        titles = sum(
-            len(set(p.subjects(RDF.type, DCAT.Dataset))) for p in _pages(api_client, extension)
-        )
-        assert titles == len(set(whole.subjects(RDF.type, DCAT.Dataset)))
+        (page,) = _pages(api_client, extension, limit=1)
+        assert set(page.subjects(RDF.type, DCAT.Dataset)) == first
     print(
         f"\n{published} datasets harvested in {harvested - started:.0f}s; "
         f"{len(turtle)} Turtle pages, {len(whole)} triples in {served - harvested:.0f}s; "
