@@ -13,8 +13,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from catalogue.api.filters import DatasetFilter
 from catalogue.models import Organisation
+from catalogue.search.filters import DatasetFilter
 from catalogue.selectors import dataset_list, dataset_lookup
 from catalogue.vocabularies import DatasetStatus
 

@@ -213,3 +213,9 @@ def highlights(ids: list[str], text: str) -> dict[str, dict[str, str]]:
     return {
         str(pk): {"title": to_html(title), "description": to_html(body)} for pk, title, body in rows
     }
+
+
+def document_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM catalogue_dataset_search")
+        return cursor.fetchone()[0]
