@@ -291,8 +291,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Search: the dotted path of a class keeping catalogue.search.base.SearchBackend. Two ship, with
-# short names: "database" (catalogue.search.database.DatabaseBackend) uses the database's own
-# full-text search (PostgreSQL FTS or SQLite FTS5); "tantivy"
+# short names: database (catalogue.search.database.DatabaseBackend) uses the database's own
+# full-text search (PostgreSQL FTS or SQLite FTS5); tantivy
 # (catalogue.search.tantivy.TantivyBackend) keeps an embedded index in SEARCH_INDEX_DIR, fed
 # through an outbox, for large catalogues. Web and worker processes must share that directory
 # (one host or one volume). The case of a dotted path matters; that of a short name does not.
