@@ -41,7 +41,8 @@ class SearchBackend(Protocol):
         transaction or queued behind it; ids of datasets that no longer exist are removed."""
 
     def remove(self, ids: list[str]) -> None:
-        """Drop these datasets' entries (the datasets are gone or going)."""
+        """Drop these datasets' entries: the datasets are deleted, or about to be in the
+        caller's transaction (a backend that writes after the commit reads them then)."""
 
     def search(
         self,

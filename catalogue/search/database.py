@@ -12,13 +12,14 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from catalogue import selectors
+from catalogue.models import Dataset
 from catalogue.vocabularies import DatasetStatus
 
 from . import facets as facet_counts
 from . import postgres, sqlite
 from .query import SearchRequest, SearchResults
 from .results import ResultTable, TableRows, narrow_sql
-from .terms import index_terms, reindex_terms
+from .terms import index_terms, reindex_terms, remove_terms
 
 
 def _engine():
@@ -72,8 +73,8 @@ class DatabaseBackend:
         index_terms(ids)  # the facet terms counted by `facets`
 
     def remove(self, ids: list[str]) -> None:
-        # Indexing drops the rows of datasets that no longer exist.
-        self.index(ids)
+        _engine().remove_datasets(ids)
+        remove_terms(ids)
 
     def rebuild(self) -> int:
         count = _engine().reindex_all()
@@ -111,7 +112,9 @@ class DatabaseBackend:
         matches = narrow_sql(_filtered(request, plain), _order(ordering, bool(text)))
         # A rebuilt result table needs the text's table of matches again.
         prepare = (
-            (lambda: self.text_search(plain.none(), text, narrowed=narrowed)) if text else None
+            (lambda: self.text_search(Dataset.objects.none(), text, narrowed=narrowed))
+            if text
+            else None
         )
         table = ResultTable(*matches, prepare=prepare) if matches else None
         rows = selectors.dataset_list(user=user)

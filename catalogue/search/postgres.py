@@ -252,3 +252,10 @@ def document_count() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM catalogue_dataset_search")
         return cursor.fetchone()[0]
+
+
+def remove_datasets(ids: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM catalogue_dataset_search WHERE dataset_id = ANY(%s::uuid[])", [ids]
+        )

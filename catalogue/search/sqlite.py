@@ -178,3 +178,15 @@ def document_count() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM catalogue_dataset_fts_key")
         return cursor.fetchone()[0]
+
+
+def remove_datasets(ids: list[str]) -> None:
+    keys = [uuid.UUID(i).hex for i in ids]
+    marks = _placeholders(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM catalogue_dataset_fts WHERE rowid IN "
+            f"(SELECT rowid FROM catalogue_dataset_fts_key WHERE dataset_id IN ({marks}))",
+            keys,
+        )
+        cursor.execute(f"DELETE FROM catalogue_dataset_fts_key WHERE dataset_id IN ({marks})", keys)

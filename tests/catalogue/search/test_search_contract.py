@@ -105,3 +105,19 @@ def test_no_code_outside_a_backend_branches_on_the_backend_name():
             if "SEARCH_BACKEND ==" in text or "SEARCH_BACKEND !=" in text or '"tantivy"' in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_removed_datasets_leave_the_index_on_every_backend(search_backend, org_a):
+    from catalogue.models import Dataset
+    from catalogue.search import remove_datasets
+    from catalogue.search.backends import get_backend
+
+    kept = DatasetFactory(publisher=org_a, title="Tide tables")
+    gone = DatasetFactory(publisher=org_a, title="Lighthouse keepers")
+    backend = get_backend()
+    assert backend.status()["documents"] == 2
+    Dataset.objects.filter(pk=gone.pk).delete()  # a bulk delete, which indexes nothing
+    remove_datasets([gone.pk])
+    assert backend.status()["documents"] == 1
+    assert [d.pk for d in Dataset.objects.search(gone.title)] == []
+    assert [d.pk for d in Dataset.objects.search(kept.title)] == [kept.pk]
