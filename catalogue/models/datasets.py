@@ -9,7 +9,10 @@ from django.db.models.functions import Lower
 
 from catalogue import vocabularies as v
 from catalogue.search import text_search
-from catalogue.visibility import visibility_for
+from catalogue.visibility import (
+    LISTED_STATUSES,  # noqa: F401 (its former home, still imported)
+    visibility_for,
+)
 
 from .organisations import Organisation
 from .vocabularies import Theme
