@@ -2,19 +2,25 @@
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
-SEARCH_BACKENDS = ("database", "tantivy")
+from catalogue.search.backends import ALIASES, load_backend
 
 
 @register()
 def search_backend_check(app_configs, **kwargs):
     backend = getattr(settings, "SEARCH_BACKEND", "database")
-    if backend in SEARCH_BACKENDS:
-        return []
-    return [
-        Error(
-            f"Unknown SEARCH_BACKEND {backend!r}.",
-            hint=f"Set SEARCH_BACKEND to one of: {', '.join(SEARCH_BACKENDS)}.",
-            id="catalogue.E001",
-        )
-    ]
+    try:
+        load_backend(backend)
+    except ImproperlyConfigured as error:
+        return [
+            Error(
+                f"Unknown SEARCH_BACKEND {backend!r}: {error}",
+                hint=(
+                    "Set SEARCH_BACKEND to the dotted path of a class implementing "
+                    f"catalogue.search.base.SearchBackend, or to one of: {', '.join(ALIASES)}."
+                ),
+                id="catalogue.E001",
+            )
+        ]
+    return []

@@ -51,14 +51,13 @@ def harvest_due_sources_task() -> int:
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def search_index_drain_task(self) -> int:
-    """Write the datasets waiting in the search outbox to the tantivy index (a no-op on the
-    database backends, whose index changes in the writing transaction)."""
-    if settings.SEARCH_BACKEND != "tantivy":
-        return 0
-    from catalogue.search import tantivy
+    """Write the changes waiting for the search index (a no-op on backends whose index
+    changes in the writing transaction)."""
+    from catalogue.search.backends import get_backend
+    from catalogue.search.base import SearchIndexBusy
 
     try:
-        return tantivy.drain()
-    except tantivy.IndexBusy as exc:
-        # A rebuild holds the writer; the rows wait in the outbox meanwhile.
+        return get_backend().drain()
+    except SearchIndexBusy as exc:
+        # A rebuild holds the writer; the changes wait meanwhile.
         raise self.retry(exc=exc, countdown=30, max_retries=20) from None

@@ -286,18 +286,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.grant_notify_expiring_task",
         "schedule": crontab(minute="15"),
     },
-    # With SEARCH_BACKEND=tantivy every write already queues a drain; this catches any change
-    # whose drain was lost (a broker outage, a killed worker). Every minute; a no-op otherwise.
+    # A search backend that queues its writes (tantivy) already asks for a drain after each
+    # commit; this catches any change whose drain was lost (a broker outage, a killed worker).
+    # Every minute; a no-op on backends that write in the writing transaction.
     "search-index-drain": {
         "task": "catalogue.tasks.search_index_drain_task",
         "schedule": crontab(),
     },
 }
 
-# Search: "database" uses the database's own full-text search (PostgreSQL FTS or SQLite FTS5);
-# "tantivy" keeps an embedded index in SEARCH_INDEX_DIR, fed through an outbox, for large
-# catalogues. Web and worker processes must share that directory (one host or one volume).
-SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database").strip().lower()
+# Search: the dotted path of a class keeping catalogue.search.base.SearchBackend. Two ship, with
+# short names: database (catalogue.search.database.DatabaseBackend) uses the database's own
+# full-text search (PostgreSQL FTS or SQLite FTS5); tantivy
+# (catalogue.search.tantivy.TantivyBackend) keeps an embedded index in SEARCH_INDEX_DIR, fed
+# through an outbox, for large catalogues. Web and worker processes must share that directory
+# (one host or one volume). The case of a dotted path matters; that of a short name does not.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database").strip() or "database"
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
 
 # A shared cache (locks, throttles) across web and worker processes. Keep it on its own Redis

@@ -128,15 +128,10 @@ def celery_workers(transactional_db, tmp_path):
 
 @pytest.fixture(params=["database", "tantivy"])
 def search_backend(request, settings, tmp_path):
-    """Each search backend in turn, tantivy with an index of its own under tmp_path. Outbox
-    drains run in the writing call, as without a broker: a test's transaction never commits,
-    so a drain queued for the commit would never run."""
-    from catalogue.search.tantivy import forget_handles
-
+    """Each search backend in turn, with an index directory of its own under tmp_path for those
+    that keep one. Tasks run in the calling process, as without a broker: a test's transaction
+    never commits, so work queued for the commit would never run."""
     settings.SEARCH_BACKEND = request.param
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
-    if request.param == "tantivy":
-        settings.CELERY_TASK_ALWAYS_EAGER = True
-    forget_handles()
-    yield request.param
-    forget_handles()
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    return request.param

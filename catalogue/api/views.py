@@ -11,11 +11,11 @@ from catalogue import services
 from catalogue.errors import SearchParameterError
 from catalogue.models import Dataset, Licence, Membership, Organisation, Theme
 from catalogue.permissions import is_member
+from catalogue.search.filters import DatasetFilter
 from catalogue.search.query import ORDERINGS, dataset_search
 from catalogue.selectors import dataset_list, dataset_lookup, organisation_members
 from catalogue.vocabularies import DatasetStatus
 
-from .filters import DatasetFilter
 from .permissions import ReadOnlyOrAuthenticated
 from .serializers import (
     DatasetInputSerializer,

@@ -4,10 +4,12 @@ Weights: title A; alternative titles and summary B; keywords, theme titles and p
 description D. Misspellings: words of titles, summaries and keywords are kept in a lexicon with a
 trigram index; a query word the lexicon does not know is replaced by its nearest known word, and
 records matching the corrected query are found too, ranked below those matching as typed
-("hopsital admissions" finds "Hospital admissions"). Phrases, `or` and `-word` keep their
-meaning because only the words are replaced. The tables have no foreign keys so that bulk
-writers and test flushes never wait on them; rows of datasets that no longer exist are removed
-by `index_datasets`.
+("hopsital admissions" finds "Hospital admissions"). Queries are built from the syntax every
+backend shares (`syntax.parse`), never by PostgreSQL's own parsers of operators: the user's
+words reach it only as bound parameters of plainto_tsquery/phraseto_tsquery. Phrases, `or` and
+`-word` keep their meaning after a correction because only the words are replaced. The tables
+have no foreign keys so that bulk writers and test flushes never wait on them; rows of datasets
+that no longer exist are removed by `index_datasets`.
 """
 
 import re
@@ -16,6 +18,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, FloatField, Q
 from django.db.models.expressions import RawSQL
 
+from . import syntax
 from .results import hits_table
 from .snippets import START, STOP, to_html
 
@@ -68,12 +71,38 @@ _LEXICON = """
 """
 MIN_CORRECTED_LENGTH = 4
 _WORD = re.compile(r"\w+")
-_PUNCTUATION = re.compile(r"[^\w\s\"-]+|(?<=\w)-(?=\w)")
+# A query that matches no record: the text had no searchable word (only an exact identifier
+# can then match, as on every backend).
+NOTHING = "NULL::tsquery"
 
 
-def plain_query(text: str) -> str:
-    """The query with the punctuation the records lose, keeping "phrases" and -exclusions."""
-    return _PUNCTUATION.sub(" ", text)
+def _term(text: str) -> tuple[str, list[str]] | None:
+    """One word or phrase of the shared syntax as a tsquery: its words in order. Punctuation
+    separates words, as it does in the records (see `_plain`)."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    if len(words) == 1:
+        return f"plainto_tsquery('{CONFIG}', %s)", words
+    return f"phraseto_tsquery('{CONFIG}', %s)", [" ".join(words)]
+
+
+def tsquery(text: str) -> tuple[str, list[str]]:
+    """SQL and parameters of a tsquery with the meaning of `syntax.parse`: groups ANDed (&&),
+    a group's alternatives ORed (||), exclusions negated (!!). The user's text only ever
+    reaches PostgreSQL as bound parameters of plainto_tsquery/phraseto_tsquery, which read it
+    as plain words: no character of it is an operator."""
+    parsed = syntax.parse(text, _term)
+    if not parsed.positive:
+        return NOTHING, []
+    parts, params = [], []
+    for group in parsed.positive:
+        parts.append("(" + " || ".join(sql for sql, _ in group) + ")")
+        params += [p for _, group_params in group for p in group_params]
+    for sql, negative_params in parsed.negative:
+        parts.append(f"(!! {sql})")
+        params += negative_params
+    return "(" + " && ".join(parts) + ")", params
 
 
 def index_datasets(ids: list[str]) -> None:
@@ -117,10 +146,21 @@ def corrected(text: str) -> str:
 
 def _tsquery(text: str, fixed: str) -> tuple[str, list[str]]:
     """SQL for the query as typed, or-ed with the corrected query when there is one."""
-    typed = f"websearch_to_tsquery('{CONFIG}', %s)"
+    typed, params = tsquery(text)
     if fixed == text:
-        return typed, [text]
-    return f"({typed} || websearch_to_tsquery('{CONFIG}', %s))", [text, fixed]
+        return typed, params
+    corrected_sql, corrected_params = tsquery(fixed)
+    return f"({typed} || {corrected_sql})", [*params, *corrected_params]
+
+
+def _rank(document: str, text: str, fixed: str) -> tuple[str, list[str]]:
+    """Relevance: matches as typed rank above matches found only through a corrected word."""
+    typed, params = tsquery(text)
+    corrected_sql, corrected_params = tsquery(fixed)
+    return (
+        f"ts_rank({document}, {typed}) + 0.5 * ts_rank({document}, {corrected_sql})",
+        [*params, *corrected_params],
+    )
 
 
 def _hits(text: str, fixed: str, original: str, *, ranked: bool) -> str:
@@ -138,14 +178,10 @@ def _hits(text: str, fixed: str, original: str, *, ranked: bool) -> str:
         )
         cursor.execute(f"TRUNCATE {table}")
         if ranked:
-            # Matches as typed rank above matches found only through a corrected word. The
-            # title is the vector's weight-A part: no text is parsed again here.
-            columns = (
-                f"ts_rank(document, websearch_to_tsquery('{CONFIG}', %s)) "
-                f"+ 0.5 * ts_rank(document, websearch_to_tsquery('{CONFIG}', %s)), "
-                f"ts_filter(document, '{{a}}') @@ {query}"
-            )
-            found, found_params = f"dataset_id, {columns}", [text, fixed, *params]
+            # The title is the vector's weight-A part: no text is parsed again here.
+            rank, rank_params = _rank("document", text, fixed)
+            columns = f"{rank}, ts_filter(document, '{{a}}') @@ {query}"
+            found, found_params = f"dataset_id, {columns}", [*rank_params, *params]
             exact = "0, false"
         else:
             found, found_params, exact = "dataset_id", [], ""
@@ -165,21 +201,16 @@ def _hits(text: str, fixed: str, original: str, *, ranked: bool) -> str:
 
 def text_search(qs, text: str, *, narrowed: bool = False):
     """`narrowed`: other filters will cut the matches down, so rank only the rows that remain."""
-    original = text.strip()
+    original = text = text.strip()
     exact = Q(title__iexact=original) | Q(identifier=original)
-    text = plain_query(text)
     fixed = corrected(text)
     table = _hits(text, fixed, original, ranked=not narrowed)
     row = 'WHERE h.dataset_id = "catalogue_dataset"."id"'
     if narrowed:
         query, params = _tsquery(text, fixed)
         on = 'FROM catalogue_dataset_search s WHERE s.dataset_id = "catalogue_dataset"."id"'
-        rank = RawSQL(
-            f"SELECT ts_rank(s.document, websearch_to_tsquery('{CONFIG}', %s)) "
-            f"+ 0.5 * ts_rank(s.document, websearch_to_tsquery('{CONFIG}', %s)) {on}",
-            [text, fixed],
-            output_field=FloatField(),
-        )
+        rank_sql, rank_params = _rank("s.document", text, fixed)
+        rank = RawSQL(f"SELECT {rank_sql} {on}", rank_params, output_field=FloatField())
         in_title = RawSQL(
             f"SELECT ts_filter(s.document, '{{a}}') @@ {query} {on}", params, BooleanField()
         )
@@ -194,7 +225,9 @@ def text_search(qs, text: str, *, narrowed: bool = False):
 
 
 def highlights(ids: list[str], text: str) -> dict[str, dict[str, str]]:
-    text = plain_query(text)
+    text = text.strip()
+    if tsquery(text)[0] == NOTHING:
+        return {}
     query, params = _tsquery(text, corrected(text))
     title_opts = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
     body_opts = (
@@ -213,3 +246,16 @@ def highlights(ids: list[str], text: str) -> dict[str, dict[str, str]]:
     return {
         str(pk): {"title": to_html(title), "description": to_html(body)} for pk, title, body in rows
     }
+
+
+def document_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM catalogue_dataset_search")
+        return cursor.fetchone()[0]
+
+
+def remove_datasets(ids: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM catalogue_dataset_search WHERE dataset_id = ANY(%s::uuid[])", [ids]
+        )

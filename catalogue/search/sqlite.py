@@ -172,3 +172,21 @@ def highlights(ids: list[str], text: str) -> dict[str, dict[str, str]]:
         str(uuid.UUID(pk)): {"title": to_html(title), "description": to_html(body)}
         for pk, title, body in rows
     }
+
+
+def document_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM catalogue_dataset_fts_key")
+        return cursor.fetchone()[0]
+
+
+def remove_datasets(ids: list[str]) -> None:
+    keys = [uuid.UUID(i).hex for i in ids]
+    marks = _placeholders(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM catalogue_dataset_fts WHERE rowid IN "
+            f"(SELECT rowid FROM catalogue_dataset_fts_key WHERE dataset_id IN ({marks}))",
+            keys,
+        )
+        cursor.execute(f"DELETE FROM catalogue_dataset_fts_key WHERE dataset_id IN ({marks})", keys)

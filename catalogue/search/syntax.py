@@ -1,6 +1,10 @@
 """The search syntax every backend accepts, the web-search syntax users know: words are ANDed,
 "quoted phrases" match in order, `or` between two terms joins them, `-word` or `-"a phrase"`
-excludes. Every input parses; what a backend cannot use (a term with no words) is dropped.
+(the hyphen directly before a letter or the quote) excludes. Everything else that is not a
+letter or digit separates words: a hyphen with spaces around it ("NCHS - Injury Mortality") or
+before a number ("6 Months -17 Years"), colons, parentheses, "<", slashes. A token such as
+"COVID-19" or "U.S." is its words in order (a phrase), which is how every backend indexes it.
+Every input parses; what a backend cannot use (a term with no words) is dropped.
 """
 
 import re
@@ -10,6 +14,7 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_EXCLUDED_WORD = re.compile(r"[^\W\d_]")  # a letter: "-17" in "6 Months -17 Years" is a range
 
 
 @dataclass
@@ -27,7 +32,7 @@ def parse(text: str, term: Callable[[str], T | None]) -> Parsed[T]:
         if bare and bare.lower() == "or":
             pending_or = bool(parsed.positive)
             continue
-        if bare.startswith("-") and len(bare) > 1:
+        if bare.startswith("-") and _EXCLUDED_WORD.match(bare, 1):
             sign, bare = "-", bare[1:]
         made = term(bare or quoted)
         if made is None:

@@ -82,3 +82,15 @@ def reindex_terms() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {LINKS}")
     _run("", [])
+
+
+def remove_terms(ids: list[str]) -> None:
+    """Unlink these datasets from their terms (the terms stay, as after an edit)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {LINKS} WHERE dataset_id = ANY(%s::uuid[])", [ids])
+        return
+    keys = [uuid.UUID(i).hex for i in ids]
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(keys))
+        cursor.execute(f"DELETE FROM {LINKS} WHERE dataset_id IN ({marks})", keys)

@@ -14,7 +14,8 @@ class GrantQuerySet(models.QuerySet):
 class Grant(models.Model):
     """Permission for one user to see one dataset's restricted metadata and downloads, until `end`.
 
-    `DatasetQuerySet._granted_to` reads these rows through the `grants` relation.
+    Catalogue's visibility rule reads the active ones through the hook registered in
+    governance/apps.py (`catalogue.visibility.register_granted_datasets`).
     """
 
     Status = GrantStatus

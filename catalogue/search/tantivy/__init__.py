@@ -1,5 +1,6 @@
-"""The embedded tantivy search backend (SEARCH_BACKEND=tantivy): an index on disk beside the
-database, fed through an outbox, answering searches, counts and facets for large catalogues.
+"""The embedded tantivy search backend (`TantivyBackend`, SEARCH_BACKEND=tantivy): an index on
+disk beside the database, fed through an outbox, answering searches, counts and facets for large
+catalogues.
 
 The database stays the record: the index returns ids, and every row shown is read from the
 database through the visibility rule. See docs/architecture.md and docs/operations.md.
@@ -22,6 +23,7 @@ __all__ = [
     "TYPO_TOLERANT",
     "IndexBusy",
     "IndexSchemaChanged",
+    "TantivyBackend",
     "dataset_search",
     "document_count",
     "drain",
@@ -85,3 +87,39 @@ def highlights(ids: list[str], text: str) -> dict[str, dict[str, str]]:
 
 def status() -> dict[str, Any]:
     return {"documents": document_count(), "outbox": pending()}
+
+
+class TantivyBackend:
+    """settings.SEARCH_BACKEND = "tantivy". Writes go through the outbox in the caller's
+    transaction; the drain after the commit (or the beat's, every minute) writes the index."""
+
+    typo_tolerant = TYPO_TOLERANT
+
+    def index(self, ids: list[str]) -> None:
+        enqueue(ids)
+
+    def remove(self, ids: list[str]) -> None:
+        # A drained id whose dataset is gone has its document deleted.
+        enqueue(ids)
+
+    def rebuild(self) -> int:
+        return rebuild()
+
+    def drain(self) -> int:
+        return drain()
+
+    def status(self) -> dict[str, Any]:
+        from django.conf import settings
+
+        return {"directory": str(settings.SEARCH_INDEX_DIR), **status()}
+
+    def text_search(self, qs, text: str, *, narrowed: bool = False):
+        return text_search(qs, text, narrowed=narrowed)
+
+    def highlights(self, ids: list[str], text: str) -> dict[str, dict[str, str]]:
+        return highlights(ids, text)
+
+    def search(self, *, user, request, with_facets: bool, only_facets: list[str] | None):
+        return dataset_search(
+            user=user, request=request, with_facets=with_facets, only_facets=only_facets
+        )

@@ -24,6 +24,10 @@ from pathlib import Path
 
 import tantivy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from catalogue.search.base import SearchIndexBusy, SearchIndexError
 
 # Field name -> weight of the text fields, as in the database backends' A/B/C/D.
 TEXT_FIELDS = {"title": 10.0, "secondary": 5.0, "tertiary": 2.0, "description": 1.0}
@@ -59,11 +63,11 @@ QUALITY_MAX = 405
 LOCK_FILE = "catalogue-writer.lock"
 
 
-class IndexBusy(Exception):
+class IndexBusy(SearchIndexBusy):
     """Another process has held the index writer for longer than we were willing to wait."""
 
 
-class IndexSchemaChanged(Exception):
+class IndexSchemaChanged(SearchIndexError):
     """The index on disk was written with another schema (by an earlier release)."""
 
 
@@ -129,6 +133,13 @@ def get_index(*, replace_other_schema: bool = False) -> tantivy.Index:
 def forget_handles() -> None:
     """Drop the cached index handles (after the directory was replaced, and between tests)."""
     _open.clear()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    # Tests point SEARCH_INDEX_DIR at a directory of their own.
+    if setting in ("SEARCH_INDEX_DIR", "SEARCH_BACKEND"):
+        forget_handles()
 
 
 def searcher() -> tantivy.Searcher:

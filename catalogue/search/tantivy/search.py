@@ -17,10 +17,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from tantivy import Occur, Order, Query
 
 from catalogue import selectors
-from catalogue.models import Dataset, DatasetQuerySet, Membership
-from catalogue.models.datasets import LISTED_STATUSES
 from catalogue.search.results import ResultRows
-from catalogue.vocabularies import DatasetStatus, MetadataVisibility
+from catalogue.visibility import visibility_for
+from catalogue.vocabularies import DatasetStatus
 
 from . import facets
 from .index import SCHEMA, ids_of, searcher
@@ -34,24 +33,17 @@ def _terms(field: str, values: list) -> Query:
 
 
 def _visible(user: AbstractBaseUser | AnonymousUser) -> Query | None:
-    """The visibility rule of DatasetQuerySet.visible_to, over the index's fields."""
-    listed = _terms("status", [str(s) for s in LISTED_STATUSES])
-    if not user.is_authenticated:
-        return conjunction([listed, _terms("metadata_visibility", [MetadataVisibility.PUBLIC])])
-    if user.is_superuser:
+    """`catalogue.visibility.visibility_for(user)` over the index's fields (None: everything)."""
+    rule = visibility_for(user)
+    if rule.everything:
         return None
-    shown = [
-        _terms("metadata_visibility", [MetadataVisibility.PUBLIC, MetadataVisibility.GOVERNMENT])
-    ]
-    granted = list(
-        Dataset.objects.filter(DatasetQuerySet._granted_to(user)).values_list("pk", flat=True)
-    )
+    listed = _terms("status", [str(s) for s in rule.listed_statuses])
+    shown = [_terms("metadata_visibility", [str(m) for m in rule.metadata_visibilities])]
+    granted = [str(pk) for pk in rule.granted_datasets or ()]
     if granted:
-        shown.append(_terms("id", [str(pk) for pk in granted]))
+        shown.append(_terms("id", granted))
     either = [conjunction([listed, Query.boolean_query([(Occur.Should, q) for q in shown])])]
-    organisations = list(
-        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    )
+    organisations = list(rule.member_organisations or ())
     if organisations:
         either.append(_terms("publisher_org", organisations))
     return Query.boolean_query([(Occur.Should, q) for q in either])

@@ -216,11 +216,11 @@ def test_the_rebuild_command_rewrites_the_index_from_the_database(engine, org_a,
     call_command("searchindex", "--rebuild")
     out = capsys.readouterr().out
     assert "Rebuilt the search index: 1 datasets." in out
-    assert "1 documents, 0 changes waiting in the outbox." in out
+    assert "documents: 1, outbox: 0." in out
     found = Client().get("/api/v1/datasets/", {"q": "buoys"}).json()["results"]
     assert [row["title"] for row in found] == ["Wave buoys"]
     call_command("searchindex", "--drain")
-    assert "Drained the outbox: 0 changes indexed." in capsys.readouterr().out
+    assert "Drained the waiting changes: 0 indexed." in capsys.readouterr().out
 
 
 def test_the_drain_task_is_a_no_op_on_the_database_backend(settings):
