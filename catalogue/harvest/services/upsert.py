@@ -158,16 +158,9 @@ def _prepare(record: DatasetRecord, ctx: BatchContext, now) -> tuple[dict, list[
             "publisher": ctx.source.organisation_id,
             "theme": theme_ids,
             "contact_point": [{"email": c["email"]} for c in contacts],
-            "distribution": [
-                {
-                    "format": d.format,
-                    "media_type": d.media_type,
-                    "access_url": d.access_url,
-                    "download_url": d.download_url,
-                    "byte_size": d.byte_size,
-                }
-                for d in record.distribution
-            ],
+            # Scored as stored (formats and media types filled in), so the score the batch
+            # writes is the score a fresh assessment of the row gives.
+            "distribution": distribution_fields_from_record(record),
         },
         ctx.known_licences,
     )
