@@ -39,7 +39,9 @@ def dataset_fields_from_record(record: DatasetRecord) -> dict:
         "alternative_title": [_fit(t, 200) for t in record.alternative_title],
         "summary": _fit(record.summary, 250),
         "description": _fit(record.description, 4096),
-        "keyword": [_fit(k, 75) for k in record.keyword],
+        # Kept whole: a keyword cut with an ellipsis is a different keyword (the parser has
+        # already capped absurd lengths with a warning).
+        "keyword": list(record.keyword),
         "creator": list(record.creator),
         "licence": _fit(record.licence, 500),
         "access_rights": record.access_rights
