@@ -35,16 +35,28 @@ _EMAIL = re.compile(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Characters RFC 3986 allows in a URI as they are; anything else (spaces, "|", non-ASCII IRI
 # characters) is percent-encoded, which names the same resource and keeps the link valid.
-_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_URI_SAFE = "!#$%&'()*+,/:;=?@~"  # "[" and "]" only belong in an IPv6 host: encoded elsewhere
 
 
 def is_email(text: str) -> bool:
     return len(text) <= 254 and bool(_EMAIL.match(text))
 
 
+# The common case in one regex (every link of every dataset goes through here, /data.json too).
+_PLAIN_WEB_URL = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?(?:[/?#][A-Za-z0-9!#$%&'()*+,/:;=?@~._-]*)?$",
+    re.IGNORECASE,
+)
+
+
 def is_web_url(text: str) -> bool:
     """An absolute http or https URL with a host and only characters a URI may hold."""
-    if not text or len(text) > MAX_URL or quote(text, safe=_URI_SAFE) != text:
+    if not text or len(text) > MAX_URL or text.count("#") > 1:
+        return False
+    plain = _PLAIN_WEB_URL.match(text)
+    if plain:
+        return plain[1] is None or 0 < int(plain[1]) < 65536
+    if quote(text, safe=_URI_SAFE) != text:
         return False
     try:
         parts = urlsplit(text)
@@ -109,6 +121,9 @@ def clean_url(
     if not text:
         return ""
     encoded = "" if _CONTROL.search(text) else quote(text, safe=_URI_SAFE)
+    if encoded.count("#") > 1:  # only the first "#" starts the fragment
+        head, _, fragment = encoded.partition("#")
+        encoded = f"{head}#{fragment.replace('#', '%23')}"
     if is_web_url(encoded):
         return encoded
     if encoded and base and _is_relative_reference(text):

@@ -48,6 +48,9 @@ def test_web_links_are_kept_and_characters_a_uri_may_not_hold_are_percent_encode
         "https://a.gov/my%20file%7C2.csv"
     )
     assert clean_url("https://a.gov/%20already", warnings, "f") == "https://a.gov/%20already"
+    # "[", "]" and a second "#" are not allowed there by RFC 3986 (POD checks "format": "uri")
+    assert clean_url("https://a.gov/q?a=[1]", warnings, "f") == "https://a.gov/q?a=%5B1%5D"
+    assert clean_url("https://a.gov/#!/x#y", warnings, "f") == "https://a.gov/#!/x%23y"
     assert warnings == []
     assert is_web_url("HTTPS://A.GOV/") and not is_web_url("https://a.gov/a b")
 
