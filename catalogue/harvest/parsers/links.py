@@ -112,14 +112,18 @@ def clean_url(
     `base` resolves a relative reference; pass it only where the source format defines one
     (POD data.json and CKAN require absolute URLs, so their parsers never do).
     """
-    if value is None or isinstance(value, dict | list | bool | int | float):
-        if value not in (None, "", [], {}):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        if value not in ("", [], {}):
             warnings.append(f"{field} is not a text value; not kept as a link")
             keep_invalid(extras, field, value)
         return ""
-    text = str(value).strip()
+    text = value.strip()
     if not text:
         return ""
+    if is_web_url(text):  # the common case, without re-encoding
+        return text
     encoded = "" if _CONTROL.search(text) else quote(text, safe=_URI_SAFE)
     if encoded.count("#") > 1:  # only the first "#" starts the fragment
         head, _, fragment = encoded.partition("#")
