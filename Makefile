@@ -23,10 +23,11 @@ $(NODE_INSTALLED): package-lock.json
 
 install: $(INSTALLED) $(NODE_INSTALLED)
 
+# PORT is passed on so SITE_URL (identifiers, feed links) defaults to the address served here.
 run: install
-	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=true $(PY) manage.py loaddemo
-	DJANGO_DEBUG=true $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=true PORT=$(PORT) $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true PORT=$(PORT) $(PY) manage.py loaddemo
+	DJANGO_DEBUG=true PORT=$(PORT) $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 test: install
 	$(VENV)/bin/ruff check .

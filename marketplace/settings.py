@@ -75,7 +75,11 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Identifiers and feeds link to SITE_URL; on a laptop that is where `make run` serves (PORT).
+_PORT = env_int("PORT", 8000)
+if not 0 < _PORT < 65536:
+    raise ImproperlyConfigured(f"PORT={_PORT} is not a TCP port (1-65535).")
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

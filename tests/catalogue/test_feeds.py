@@ -149,3 +149,47 @@ def test_ckan_api_show_list_and_errors(api_client, published):
         "/api/3/action/package_search", {"fq": "metadata_modified:[2999-01-01T00:00:00Z TO *]"}
     )
     assert since.json()["result"]["count"] == 0
+
+
+def _datajson(client) -> dict:
+    response = client.get("/data.json")
+    assert response.status_code == 200
+    return {e["title"]: e for e in json.loads(b"".join(response.streaming_content))["dataset"]}
+
+
+def test_datajson_invents_nothing_and_says_what_pod_has_no_field_for(org_a, roles, settings):
+    settings.SITE_URL = "http://testserver"
+    DatasetFactory(
+        publisher=org_a, title="Bare", description="", keyword=[], licence="See our terms"
+    )
+    DatasetFactory(
+        publisher=org_a,
+        title="Personal",
+        access_rights="INTERNAL",
+        metadata_visibility="GOVERNMENT",
+        personal_data="PERSONAL",
+        handling_caveat="PERSONAL",
+    )
+    client = Client()
+    client.force_login(roles["analyst"])  # a signed-in government user
+
+    entries = _datajson(client)
+
+    bare = entries["Bare"]
+    assert "keyword" not in bare  # never the title
+    assert bare["description"] == "No description provided."
+    assert bare["contactPoint"] == {"@type": "vcard:Contact", "fn": "No contact provided."}
+    assert bare["publisher"]["name"] == "Department A"
+    assert (
+        bare["landingPage"]
+        == f"http://testserver/datasets/{Dataset.objects.get(title='Bare').slug}/"
+    )
+    assert "license" not in bare and bare["rights"] == "Licence: See our terms"
+    personal = entries["Personal"]
+    assert personal["accessLevel"] == "non-public"
+    assert personal["rights"] == (
+        "Not available outside the publishing organisation. "
+        "Listed for signed-in government users only. "
+        "Security classification: OFFICIAL-SENSITIVE PERSONAL. Contains personal data."
+    )
+    assert "Personal" not in _datajson(Client())  # not listed for the public at all

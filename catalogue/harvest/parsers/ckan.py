@@ -24,17 +24,19 @@ import orjson
 from .common import (
     MAX_SHORT,
     cap_strings,
+    clean_emails,
     clean_keywords,
     clean_text,
+    clean_url,
     content_hash,
     dedupe_warnings,
+    keep_pod_values,
     map_access,
     map_frequency,
     map_licence,
     map_theme,
     parse_datetime,
     parse_temporal,
-    strip_mailto,
 )
 from .errors import SourceMalformed
 from .http import OutboundClient
@@ -356,8 +358,12 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
     _licence(record, package, ex, warnings)
 
     access = _first(ex.get("access_level"), ex.get("accessLevel"), package.get("access_level"))
-    if access:
+    if access:  # an access level we do not recognise is treated as restricted, never open
         record.access_rights = map_access(access, warnings, extras)
+    elif package.get("private") is True:
+        record.access_rights = "INTERNAL"
+    else:  # a public CKAN package with no access level: the site publishes it to anyone
+        record.access_rights = "OPEN"
     frequency = _first(
         *(package.get(k) for k in _FREQUENCY_KEYS), *(ex.get(k) for k in _FREQUENCY_KEYS)
     )
@@ -391,12 +397,15 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
         package.get("metadata_modified"), warnings, "metadata_modified"
     )
     record.version = clean_text(package.get("version"), warnings, "version", 200)
-    record.landing_page = clean_text(package.get("url"), warnings, "url", MAX_SHORT)
+    record.landing_page = clean_url(package.get("url"), warnings, "url", extras=extras)
     if base_url and name:
         record.source_url = f"{base_url.rstrip('/')}/dataset/{name}"
-    for resource in package.get("resources") or []:
+    resources = package.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
         if isinstance(resource, dict):
-            record.distribution.append(_resource(resource, warnings))
+            record.distribution.append(_resource(resource, warnings, extras))
+    # data.gov keeps DCAT-US values (bureauCode, programCode, rights…) in extras.
+    keep_pod_values(ex, extras, warnings)
     if package.get("state") not in (None, "active"):
         warnings.append(f"package state is {package.get('state')!r}")
         extras["state"] = package.get("state")
@@ -424,13 +433,14 @@ def _contacts(
     emails: set[str] = set()
     for raw_name, raw_email in people:
         name = clean_text(raw_name, warnings, "contact name", MAX_SHORT)
-        email = strip_mailto(_first(raw_email))
-        if not (name or email) or (email and email.lower() in emails):
-            continue
-        if not email and any(c.name == name for c in record.contact_point):
-            continue
-        emails.add(email.lower())
-        record.contact_point.append(ContactRecord(name=name, email=email))
+        found = clean_emails(_first(raw_email), warnings, "contact email", extras=record.extras)
+        for email in found or [""]:
+            if not (name or email) or (email and email.lower() in emails):
+                continue
+            if not email and any(c.name == name for c in record.contact_point):
+                continue
+            emails.add(email.lower())
+            record.contact_point.append(ContactRecord(name=name, email=email))
 
 
 def _licence(
@@ -457,8 +467,10 @@ def _licence(
         record.extras["license_title"] = package["license_title"]
 
 
-def _resource(resource: dict[str, Any], warnings: list[str]) -> DistributionRecord:
-    url = clean_text(resource.get("url"), warnings, "resource.url", MAX_SHORT)
+def _resource(
+    resource: dict[str, Any], warnings: list[str], extras: dict[str, Any]
+) -> DistributionRecord:
+    url = clean_url(resource.get("url"), warnings, "resource.url", extras=extras)
     fmt = clean_text(resource.get("format"), warnings, "resource.format", 200)
     is_file = (
         fmt.lower().lstrip(".") in _FILE_FORMATS

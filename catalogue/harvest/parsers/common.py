@@ -18,8 +18,34 @@ import orjson
 from dateutil import parser as dateparser
 from dateutil.relativedelta import relativedelta
 
+# Link, email and POD-field checks live in links.py; every parser reaches them through here.
+from .links import (
+    INVALID,
+    clean_emails,
+    clean_url,
+    is_email,
+    is_web_url,
+    keep_invalid,
+    keep_pod_values,
+    strip_mailto,
+    unresolved,
+)
+
+__all__ = [
+    "INVALID",
+    "clean_emails",
+    "clean_url",
+    "is_email",
+    "is_web_url",
+    "keep_invalid",
+    "keep_pod_values",
+    "strip_mailto",
+    "unresolved",
+]
+
 MAX_TEXT = 100_000  # characters kept of any one text value; longer ones are cut with a warning
-MAX_SHORT = 2_000  # titles, names, URLs, keywords
+MAX_SHORT = 2_000  # titles, names, URLs
+MAX_KEYWORD = 200  # a longer "keyword" is a sentence; cut with a warning, never with an ellipsis
 
 THEMES: dict[str, str] = {
     "business-and-economy": "Business and economy",
@@ -232,9 +258,9 @@ def clean_keywords(values: Iterable[Any], warnings: list[str]) -> list[str]:
             tag = _WS.sub(" ", str(part)).strip().strip(",;").strip()
             if not tag:
                 continue
-            if len(tag) > 200:
-                warnings.append(f"keyword cut to 200 characters: {tag[:40]!r}…")
-                tag = tag[:200]
+            if len(tag) > MAX_KEYWORD:
+                warnings.append(f"keyword cut to {MAX_KEYWORD} characters: {tag[:40]!r}")
+                tag = tag[:MAX_KEYWORD]
             if tag.lower() not in seen:
                 seen.add(tag.lower())
                 out.append(tag)
@@ -313,9 +339,12 @@ def map_access(value: Any, warnings: list[str], extras: dict[str, Any]) -> str:
     key = text.rsplit("/", 1)[-1].lower() if "://" in text else text.lower()
     if key in ACCESS_LEVELS:
         return ACCESS_LEVELS[key]
+    # Unknown is never more open than the source: downloads stay behind a request.
     extras["access_level"] = text
-    warnings.append(f"access level {text[:200]!r} not recognised; kept in extras")
-    return ""
+    warnings.append(
+        f"access level {text[:200]!r} not recognised; kept in extras and treated as restricted"
+    )
+    return "RESTRICTED"
 
 
 def parse_datetime(value: Any, warnings: list[str], field: str) -> dt.datetime | None:
@@ -390,13 +419,6 @@ def parse_temporal(
         extras["temporal"] = text
         warnings.append(f"temporal coverage {text[:100]!r} not understood; kept in extras")
     return start, end
-
-
-def strip_mailto(value: Any) -> str:
-    text = "" if value is None else str(value).strip()
-    if text.lower().startswith("mailto:"):
-        text = text[7:]
-    return text.strip()
 
 
 def dedupe_warnings(warnings: list[str]) -> None:

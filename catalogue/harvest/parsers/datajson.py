@@ -25,17 +25,19 @@ import ijson
 from .common import (
     MAX_SHORT,
     cap_strings,
+    clean_emails,
     clean_keywords,
     clean_text,
+    clean_url,
     content_hash,
     dedupe_warnings,
+    keep_pod_values,
     map_access,
     map_frequency,
     map_licence,
     map_theme,
     parse_datetime,
     parse_temporal,
-    strip_mailto,
 )
 from .errors import SourceMalformed
 from .http import OutboundClient
@@ -47,19 +49,6 @@ Known = Callable[[str, str], bool]  # (source_identifier, content_hash) -> alrea
 # time costs ~12 s of CPU; 4 MB reads make it ~0.3 s. Memory is still one dataset at a time
 # (plus this buffer); the HTTP client's max_bytes bounds the longest possible string.
 BUF_SIZE = 4 * 1024 * 1024
-_KEPT_EXTRAS = (
-    "describedBy",
-    "rights",
-    "bureauCode",
-    "programCode",
-    "language",
-    "references",
-    "isPartOf",
-    "dataQuality",
-    "conformsTo",
-    "systemOfRecords",
-    "primaryITInvestmentUII",
-)
 
 
 def _open(source: Source, stack: ExitStack) -> IO[bytes]:
@@ -202,13 +191,16 @@ def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecor
         record.identifier = identifier
     record.description = clean_text(raw.get("description"), warnings, "description")
     kw = raw.get("keyword")
+    # Kept whole; only a value the source joined with commas ("a, b, c") becomes several.
     record.keyword = clean_keywords(
-        kw.split(",") if isinstance(kw, str) else (kw if isinstance(kw, list) else []), warnings
+        (str(k).split(",") for k in (kw if isinstance(kw, list) else [kw]) if k is not None),
+        warnings,
     )
-    if "accessLevel" in raw:
+    if raw.get("accessLevel"):
         record.access_rights = map_access(raw.get("accessLevel"), warnings, extras)
-    else:
-        warnings.append("accessLevel missing")
+    else:  # unknown is never more open than the source said
+        record.access_rights = "RESTRICTED"
+        warnings.append("accessLevel missing; treated as restricted public")
 
     publisher = raw.get("publisher")
     if isinstance(publisher, dict):
@@ -227,13 +219,16 @@ def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecor
     for c in contact if isinstance(contact, list) else [contact]:
         if isinstance(c, dict):
             name = clean_text(c.get("fn"), warnings, "contactPoint.fn", MAX_SHORT)
-            email = strip_mailto(c.get("hasEmail"))
-            if name or email:
+            emails = clean_emails(
+                c.get("hasEmail"), warnings, "contactPoint.hasEmail", extras=extras
+            )
+            for email in emails or ([""] if name else []):
                 record.contact_point.append(ContactRecord(name=name, email=email))
 
-    for d in raw.get("distribution") or []:
+    distributions = raw.get("distribution")
+    for d in distributions if isinstance(distributions, list) else []:
         if isinstance(d, dict):
-            record.distribution.append(_distribution(d, warnings))
+            record.distribution.append(_distribution(d, warnings, extras))
 
     if raw.get("accrualPeriodicity"):
         record.update_frequency = map_frequency(raw["accrualPeriodicity"], warnings, extras)
@@ -242,8 +237,6 @@ def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecor
     )
     spatial = raw.get("spatial")
     record.spatial = clean_text(spatial, warnings, "spatial") if isinstance(spatial, str) else ""
-    if spatial and not isinstance(spatial, str):
-        extras["spatial"] = spatial
 
     themes = raw.get("theme") or []
     for t in themes if isinstance(themes, list) else [themes]:
@@ -257,26 +250,29 @@ def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecor
         record.licence = map_licence(raw["license"], warnings)
     record.issued = parse_datetime(raw.get("issued"), warnings, "issued")
     record.modified = parse_datetime(raw.get("modified"), warnings, "modified")
-    record.landing_page = landing
-    record.source_url = landing or (f"{base_url.rstrip('/')}" if base_url else "")
-    for key in _KEPT_EXTRAS:
-        if raw.get(key) not in (None, "", []):
-            extras[key] = raw[key]
+    record.landing_page = clean_url(landing, warnings, "landingPage", extras=extras)
+    record.source_url = record.landing_page or base_url
+    # What our columns cannot hold (or would reshape) is kept as the source gave it, so
+    # /data.json can give it back: bureauCode, programCode, spatial, temporal, rights…
+    keep_pod_values(raw, extras, warnings)
     record.content_hash = content_hash(raw)
     dedupe_warnings(record.warnings)
     return record
 
 
-def _distribution(d: dict[str, Any], warnings: list[str]) -> DistributionRecord:
+def _distribution(
+    d: dict[str, Any], warnings: list[str], extras: dict[str, Any]
+) -> DistributionRecord:
+    def url(key: str) -> str:
+        return clean_url(d.get(key), warnings, f"distribution.{key}", extras=extras)
+
     return DistributionRecord(
         title=clean_text(d.get("title"), warnings, "distribution.title", MAX_SHORT),
         description=clean_text(d.get("description"), warnings, "distribution.description"),
-        access_url=clean_text(d.get("accessURL"), warnings, "distribution.accessURL", MAX_SHORT),
-        download_url=clean_text(
-            d.get("downloadURL"), warnings, "distribution.downloadURL", MAX_SHORT
-        ),
+        access_url=url("accessURL"),
+        download_url=url("downloadURL"),
         media_type=clean_text(d.get("mediaType"), warnings, "distribution.mediaType", 200),
         format=clean_text(d.get("format"), warnings, "distribution.format", 200),
-        conforms_to=clean_text(d.get("conformsTo"), warnings, "distribution.conformsTo", MAX_SHORT),
+        conforms_to=url("conformsTo"),
         licence=map_licence(d["license"], warnings) if d.get("license") else "",
     )

@@ -197,7 +197,7 @@ def parse_dcat(
         base_url=base_url,
         context_loader=context_loader,
     )
-    return list(records_from_graph(graph))
+    return list(records_from_graph(graph, base=base_url))
 
 
 def parse_dcat_file(
@@ -276,7 +276,7 @@ class DcatHarvest:
             )
             self.pages += 1
             page_ids: set[str] = set()
-            for record in records_from_graph(graph):
+            for record in records_from_graph(graph, base=url):
                 key = record.source_identifier
                 if any(key in ids for ids in recent):  # already given on a previous page
                     continue

@@ -22,15 +22,17 @@ from rdflib.term import Node
 from . import dcat_vocab as vocab
 from .common import (
     MAX_SHORT,
+    clean_emails,
     clean_keywords,
     clean_text,
+    clean_url,
     dedupe_warnings,
     map_access,
     map_frequency,
     map_licence,
     map_theme,
     parse_datetime,
-    strip_mailto,
+    unresolved,
 )
 from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordError
 
@@ -125,17 +127,20 @@ def dataset_hash(g: Graph, node: Node) -> str:
     return hashlib.sha256("\n".join(sorted(_hash_node(g, node, True))).encode()).hexdigest()
 
 
-def records_from_graph(g: Graph) -> Iterator[DatasetRecord | RecordError]:
+def records_from_graph(g: Graph, *, base: str = "") -> Iterator[DatasetRecord | RecordError]:
+    """Records for every dataset and data service; `base` is the URL the document came from."""
     nodes = {(s, "Dataset") for s in g.subjects(RDF.type, DCAT.Dataset)}
     nodes |= {(s, "DataService") for s in g.subjects(RDF.type, DCAT.DataService)}
     # Ordered by what the records are called, not by node labels: blank-node labels differ
     # from one parse to the next, and a stable order keeps runs and tests reproducible.
-    mapped = [(kind, map_dataset(g, node, kind)) for node, kind in nodes]
+    mapped = [(kind, map_dataset(g, node, kind, base=base)) for node, kind in nodes]
     for _kind, record in sorted(mapped, key=lambda m: (m[0], m[1].source_identifier)):
         yield record
 
 
-def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | RecordError:
+def map_dataset(
+    g: Graph, node: Node, kind: str = "Dataset", *, base: str = ""
+) -> DatasetRecord | RecordError:
     warnings: list[str] = []
     extras: dict[str, Any] = {}
     title, title_tr = _best(_literals(g, node, DCTERMS.title))
@@ -177,7 +182,11 @@ def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | 
         record.publisher_name = clean_text(_label(g, publisher), warnings, "publisher", MAX_SHORT)
     record.creator = sorted({_label(g, c) for c in g.objects(node, DCTERMS.creator)} - {""})
     record.contact_point = sorted(
-        (c for c in (_contact(g, n) for n in g.objects(node, DCAT.contactPoint)) if c),
+        (
+            c
+            for n in g.objects(node, DCAT.contactPoint)
+            for c in _contact(g, n, base=base, warnings=warnings, extras=extras)
+        ),
         key=lambda c: (c.name, c.email),
     )
     licence = _value(g, node, DCTERMS.license)
@@ -192,13 +201,16 @@ def map_dataset(g: Graph, node: Node, kind: str = "Dataset") -> DatasetRecord | 
     for field, pred in (("issued", DCTERMS.issued), ("modified", DCTERMS.modified)):
         value = _value(g, node, pred)
         setattr(record, field, parse_datetime(value, warnings, field) if value else None)
-    record.landing_page = clean_text(landing, warnings, "landingPage", MAX_SHORT)
+    record.landing_page = clean_url(landing, warnings, "landingPage", extras=extras)
     record.source_url = record.landing_page
     record.version = clean_text(
         _value(g, node, OWL.versionInfo, DCAT.version), warnings, "version", 200
     )
     record.distribution = sorted(
-        (_distribution(g, d, warnings) for d in g.objects(node, DCAT.distribution)),
+        (
+            _distribution(g, d, warnings, base=base, extras=extras)
+            for d in g.objects(node, DCAT.distribution)
+        ),
         key=lambda d: (d.access_url, d.download_url, d.title, d.format),
     )
     if not licence:  # DCAT-AP puts licences on distributions; lift one all of them share
@@ -295,17 +307,38 @@ def _themes(g: Graph, node: Node, record: DatasetRecord) -> None:
         record.extras["theme"] = unmapped
 
 
-def _contact(g: Graph, node: Node) -> ContactRecord | None:
+def _email_text(g: Graph, node: Node, base: str, warnings: list[str]) -> str:
+    """The email value as the author wrote it.
+
+    `vcard:hasEmail <someone@example.org>` is a relative IRI, which the RDF parser resolved
+    against the document into http://host/path/someone@example.org; the address is recovered.
+    """
+    value = _value(g, node, VCARD.hasEmail, VCARD.email, VCARD_OLD.EMAIL, FOAF.mbox)
+    if relative := unresolved(value, base):
+        warnings.append(f"contact email {relative[:100]!r} was a relative IRI; read as text")
+        return relative
+    return value
+
+
+def _contact(
+    g: Graph, node: Node, *, base: str, warnings: list[str], extras: dict[str, Any]
+) -> list[ContactRecord]:
+    """One contact per real email address ("a@x, b@y" gives two); none for an empty node."""
     if isinstance(node, Literal):
         text = str(node).strip()
-        return ContactRecord(email=text) if "@" in text else ContactRecord(name=text)
+        if "@" not in text:
+            return [ContactRecord(name=text[:MAX_SHORT])] if text else []
+        emails = clean_emails(text, warnings, "contactPoint", extras=extras)
+        return [ContactRecord(email=e) for e in emails]
     name = _value(g, node, VCARD.fn, VCARD_OLD.FN, VCARD_OLD.fn) or _value(
         g, node, VCARD["organization-name"], VCARD.hasOrganizationName, FOAF.name
     )
-    email = strip_mailto(_value(g, node, VCARD.hasEmail, VCARD.email, VCARD_OLD.EMAIL, FOAF.mbox))
-    if not (name or email):
-        return None
-    return ContactRecord(name=name[:MAX_SHORT], email=email[:MAX_SHORT])
+    emails = clean_emails(
+        _email_text(g, node, base, warnings), warnings, "contactPoint.hasEmail", extras=extras
+    )
+    if not (name or emails):
+        return []
+    return [ContactRecord(name=name[:MAX_SHORT], email=e) for e in emails or [""]]
 
 
 def _temporal(g: Graph, node: Node, record: DatasetRecord) -> None:
@@ -348,13 +381,19 @@ def _spatial(g: Graph, node: Node, record: DatasetRecord) -> None:
             record.extras["spatial"] = values
 
 
-def _distribution(g: Graph, node: Node, warnings: list[str]) -> DistributionRecord:
+def _distribution(
+    g: Graph, node: Node, warnings: list[str], *, base: str, extras: dict[str, Any]
+) -> DistributionRecord:
     title, _ = _best(_literals(g, node, DCTERMS.title))
     description, _ = _best(_literals(g, node, DCTERMS.description))
     media = _value(g, node, DCAT.mediaType, DCTERMS.mediaType)
+    fmt = _value(g, node, DCTERMS["format"])
+    # `dct:format <CSV>` is a relative IRI the parser resolved into http://host/path/CSV.
+    media = unresolved(media, base) or media
+    fmt = unresolved(fmt, base) or fmt
     if "/media-types/" in media:  # IANA IRI -> "text/csv"
         media = vocab.media_type_from_iri(media) or media.split("/media-types/", 1)[1]
-    fmt = vocab.format_from_iri(_value(g, node, DCTERMS["format"]))  # EU file type -> "CSV"
+    fmt = vocab.format_from_iri(fmt)  # EU file type -> "CSV"
     size_text = _value(g, node, DCAT.byteSize)
     try:
         byte_size = int(float(size_text)) if size_text else None
@@ -370,9 +409,9 @@ def _distribution(g: Graph, node: Node, warnings: list[str]) -> DistributionReco
     return DistributionRecord(
         title=clean_text(title, warnings, "distribution.title", MAX_SHORT),
         description=clean_text(description, warnings, "distribution.description"),
-        access_url=clean_text(_value(g, node, DCAT.accessURL), warnings, "accessURL", MAX_SHORT),
-        download_url=clean_text(
-            _value(g, node, DCAT.downloadURL), warnings, "downloadURL", MAX_SHORT
+        access_url=clean_url(_value(g, node, DCAT.accessURL), warnings, "accessURL", extras=extras),
+        download_url=clean_url(
+            _value(g, node, DCAT.downloadURL), warnings, "downloadURL", extras=extras
         ),
         media_type=clean_text(media, warnings, "mediaType", 200),
         format=clean_text(fmt, warnings, "format", 200),

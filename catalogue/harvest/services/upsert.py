@@ -51,7 +51,7 @@ from catalogue.vocabularies import DatasetStatus
 
 # Bump when the record → dataset mapping changes, so the next run rewrites every dataset
 # instead of skipping records whose source content did not change.
-MAPPING_VERSION = "4"  # 2: keywords kept whole, split at commas; 3: formats derived; 4: both
+MAPPING_VERSION = "5"  # 2 keywords whole; 3 formats derived; 5 links, emails, POD fields checked
 FIELDS = [
     *dataset_fields_from_record(DatasetRecord(source_identifier="", title="")).keys(),
     "source_identifier", "source_url", "source_publisher_name", "source_publisher_uri",

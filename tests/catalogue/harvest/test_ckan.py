@@ -34,7 +34,13 @@ def test_every_saved_ckan_response_parses_field_by_field(path):
         assert record.source_url == f"{BASE}/dataset/{package['name']}"
         assert len(record.distribution) == len(package.get("resources", []))
         for dist, res in zip(record.distribution, package.get("resources", []), strict=True):
-            assert dist.access_url == res["url"].strip()
+            url = res["url"].strip()
+            if url.startswith(("http://", "https://")):
+                assert dist.access_url == url
+            else:  # ftp:// and the like are kept as text, never as a link
+                assert dist.access_url == ""
+                assert url in str(record.extras["invalid_values"]["resource.url"])
+                assert any("resource.url" in w and "ftp: scheme" in w for w in record.warnings)
         tags = {
             " ".join((t.get("display_name") or t["name"]).split()).lower()
             for t in package.get("tags", [])

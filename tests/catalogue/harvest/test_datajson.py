@@ -168,7 +168,8 @@ def test_unknown_values_are_kept_verbatim_with_warnings(tmp_path):
         ],
     )
     (record,) = _records(path)
-    assert record.access_rights == "" and record.extras["access_level"] == "secret-ish"
+    # Unknown is never more open than the source: treated as restricted, the text kept.
+    assert record.access_rights == "RESTRICTED" and record.extras["access_level"] == "secret-ish"
     assert record.licence == "my-licence"
     assert record.extras["update_frequency"] == "every full moon"
     assert record.modified is None and record.extras["temporal"] == "ages"
