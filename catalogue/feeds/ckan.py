@@ -169,8 +169,16 @@ def _extras(dataset: Dataset) -> dict[str, str]:
     temporal = ""
     if dataset.temporal_start or dataset.temporal_end:
         temporal = f"{_iso(dataset.temporal_start) or '..'}/{_iso(dataset.temporal_end) or '..'}"
+    harvested = dataset.harvest_source_id is not None
     extras = {
+        # ckanext-dcat's names: the dataset's IRI (its original one, else its address here),
+        # its original identifier and its original publisher, so a record keeps them at every
+        # hop (our own CKAN harvester reads them back).
+        "uri": dataset.iri or f"{settings.SITE_URL}/datasets/{dataset.slug}",
         "identifier": dataset.identifier,
+        "publisher_name": (dataset.source_publisher_name if harvested else "")
+        or dataset.publisher.title,
+        "publisher_uri": dataset.source_publisher_uri if harvested else "",
         "access_rights": dataset.access_rights,
         "metadata_visibility": dataset.metadata_visibility,
         "security_classification": dataset.security_classification,
@@ -214,7 +222,8 @@ def ckan_package(dataset: Dataset, *, licences: Licences) -> dict:
         "name": dataset.slug,
         "title": dataset.title,
         "notes": dataset.description,
-        "url": dataset.landing_page or page,
+        # The original landing page; our page only for datasets published here.
+        "url": dataset.landing_page or ("" if dataset.harvest_source_id is not None else page),
         "version": dataset.version,
         "state": "active" if dataset.status == Dataset.Status.PUBLISHED else "deleted",
         "private": False,

@@ -224,6 +224,10 @@ def datajson_dataset(dataset: Dataset) -> dict:
     harvested = dataset.harvest_source_id is not None
     entry: dict[str, Any] = {
         "@type": "dcat:Dataset",
+        # The dataset's IRI, as in the DCAT feeds: its original one, else its address here.
+        "@id": dataset.iri
+        if is_web_url(dataset.iri)
+        else f"{settings.SITE_URL}/datasets/{dataset.slug}",
         "identifier": _identifier(dataset),
         "title": dataset.title,
         "description": dataset.description.strip() or dataset.summary.strip() or NO_DESCRIPTION,

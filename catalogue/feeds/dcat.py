@@ -28,6 +28,7 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 GSP = Namespace(vocab.GEOSPARQL)
+PROV = Namespace("http://www.w3.org/ns/prov#")
 FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json", "xml": "application/rdf+xml"}
 # Our themes as EU data themes where one fits; the rest are published as our own concepts.
 EU_THEMES = {
@@ -64,12 +65,18 @@ def new_graph() -> Graph:
     graph = Graph(bind_namespaces="core")
     for prefix, ns in [("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
                        ("hydra", HYDRA), ("adms", ADMS), ("locn", LOCN), ("skos", SKOS),
-                       ("gsp", GSP), ("mp", own_namespace())]:  # fmt: skip
+                       ("gsp", GSP), ("prov", PROV), ("mp", own_namespace())]:  # fmt: skip
         graph.bind(prefix, ns)
     return graph
 
 
 def dataset_uri(dataset: Dataset) -> URIRef:
+    """The dataset's IRI: its original one when it was harvested with one (so every hop names
+    it the same way), else its address in this catalogue."""
+    return _iri(dataset.iri) or local_uri(dataset)
+
+
+def local_uri(dataset: Dataset) -> URIRef:
     return URIRef(f"{settings.SITE_URL}/datasets/{dataset.slug}")
 
 
@@ -185,7 +192,8 @@ def _contacts(graph: Graph, node: URIRef, dataset: Dataset) -> None:
 def _distributions(graph: Graph, node: URIRef, dataset: Dataset, downloads: bool) -> None:
     page = dataset_page(dataset)
     for position, distribution in enumerate(dataset.distributions.all()):
-        dist = URIRef(f"{node}/distributions/{position}")
+        # Minted under our own address, never under another catalogue's dataset IRI.
+        dist = URIRef(f"{local_uri(dataset)}/distributions/{position}")
         graph.add((node, DCAT.distribution, dist))
         graph.add((dist, RDF.type, DCAT.Distribution))
         if distribution.title:
@@ -235,9 +243,7 @@ def add_dataset(graph: Graph, dataset: Dataset, catalogue: URIRef | None = None)
     for keyword in dataset.keyword:
         graph.add((node, DCAT.keyword, _lit(keyword)))
     _themes(graph, node, dataset)
-    publisher = URIRef(f"{settings.SITE_URL}/organisations/{dataset.publisher.slug}")
-    graph.add((node, DCTERMS.publisher, publisher))
-    _agent(graph, publisher, dataset.publisher.title)
+    _publisher(graph, node, dataset)
     if dataset.licence.strip():
         _typed(graph, node, DCTERMS.license, dataset.licence, DCTERMS.LicenseDocument)
     _access(graph, node, dataset)
@@ -269,7 +275,44 @@ def add_dataset(graph: Graph, dataset: Dataset, catalogue: URIRef | None = None)
         endpoint = _iri(dataset.endpoint_url) if downloads else None
         graph.add((node, DCAT.endpointURL, endpoint or dataset_page(dataset)))
     _distributions(graph, node, dataset, downloads)
+    if dataset.harvest_source_id is not None:
+        _record(graph, node, dataset, catalogue)
     return node
+
+
+def _publisher(graph: Graph, node: URIRef, dataset: Dataset) -> None:
+    """dct:publisher: the original publisher of a harvested record (its IRI when the source
+    gave one), else the organisation that publishes it here."""
+    if dataset.harvest_source_id is not None and dataset.source_publisher_name.strip():
+        agent = _iri(dataset.source_publisher_uri) or BNode()
+        name = dataset.source_publisher_name
+    else:
+        agent = URIRef(f"{settings.SITE_URL}/organisations/{dataset.publisher.slug}")
+        name = dataset.publisher.title
+    graph.add((node, DCTERMS.publisher, agent))
+    _agent(graph, agent, name)
+
+
+def _record(graph: Graph, node: URIRef, dataset: Dataset, catalogue: URIRef | None) -> None:
+    """A dcat:CatalogRecord saying where and when this catalogue got a harvested record: our
+    record (about the dataset) has as its dct:source the record at the source catalogue."""
+    record = URIRef(f"{local_uri(dataset)}#record")
+    if catalogue is not None:
+        graph.add((catalogue, DCAT.record, record))
+    graph.add((record, RDF.type, DCAT.CatalogRecord))
+    graph.add((record, FOAF.primaryTopic, node))
+    graph.add((record, DCTERMS.issued, _date(dataset.metadata_created)))
+    graph.add((record, DCTERMS.modified, _date(dataset.metadata_modified)))
+    source = BNode()
+    graph.add((record, DCTERMS.source, source))
+    graph.add((source, RDF.type, DCAT.CatalogRecord))
+    graph.add((source, FOAF.primaryTopic, node))
+    graph.add((source, DCTERMS.modified, _date(dataset.harvested_at or dataset.metadata_modified)))
+    if dataset.harvest_source is not None:
+        graph.add((source, DCTERMS.title, _lit(dataset.harvest_source.title)))
+    if page := _iri(dataset.source_url):
+        graph.add((record, PROV.wasDerivedFrom, page))
+        graph.add((source, RDFS.seeAlso, page))
 
 
 def catalogue_node(graph: Graph) -> URIRef:

@@ -30,6 +30,7 @@ from .common import (
     clean_url,
     content_hash,
     dedupe_warnings,
+    is_web_url,
     keep_pod_values,
     map_access,
     map_frequency,
@@ -309,11 +310,12 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
         source_identifier=source_id, title=title, warnings=warnings, extras=extras
     )
     record.description = clean_text(package.get("notes"), warnings, "notes")
-    identifier = _first(ex.get("uri"), ex.get("dcat_identifier"), ex.get("identifier"))
-    if isinstance(identifier, str) and identifier.startswith(("http://", "https://")):
-        record.identifier = identifier
-    elif identifier:
-        extras["identifier"] = identifier
+    # ckanext-dcat's names: `uri` is the dataset's IRI, `identifier` its original identifier.
+    iri = _first(ex.get("uri"))
+    if isinstance(iri, str) and is_web_url(iri.strip()):
+        record.iri = iri.strip()
+    identifier = _first(ex.get("identifier"), ex.get("dcat_identifier"), ex.get("guid"))
+    record.identifier = clean_text(identifier or record.iri, warnings, "identifier", MAX_SHORT)
 
     tags = package.get("tags") or []
     if isinstance(tags, list):
@@ -345,25 +347,46 @@ def parse_package(package: Any, *, base_url: str = "") -> DatasetRecord | Record
 
     org = package.get("organization")
     publisher = org.get("title") or org.get("name") if isinstance(org, dict) else None
+    # The original publisher where the package names one (ckanext-dcat's `publisher_name`, a
+    # harvested record's `source_publisher_name`), else the CKAN organisation that holds it.
     record.publisher_name = clean_text(
-        _first(publisher, ex.get("publisher"), ex.get("dcat_publisher_name")),
+        _first(
+            ex.get("publisher_name"),
+            ex.get("source_publisher_name"),
+            publisher,
+            ex.get("publisher"),
+            ex.get("dcat_publisher_name"),
+        ),
         warnings,
         "publisher",
         MAX_SHORT,
     )
+    publisher_uri = _first(ex.get("publisher_uri"))
+    if isinstance(publisher_uri, str) and is_web_url(publisher_uri.strip()):
+        record.publisher_uri = publisher_uri.strip()
     if ex.get("publisher_hierarchy"):
         extras["publisher_hierarchy"] = ex["publisher_hierarchy"]
 
     _contacts(record, package, ex, warnings)
     _licence(record, package, ex, warnings)
 
-    access = _first(ex.get("access_level"), ex.get("accessLevel"), package.get("access_level"))
+    access = _first(
+        ex.get("access_rights"),
+        ex.get("access_level"),
+        ex.get("accessLevel"),
+        package.get("access_level"),
+    )
     if access:  # an access level we do not recognise is treated as restricted, never open
         record.access_rights = map_access(access, warnings, extras)
     elif package.get("private") is True:
         record.access_rights = "INTERNAL"
     else:  # a public CKAN package with no access level: the site publishes it to anyone
         record.access_rights = "OPEN"
+    # What another node of this product says about who may see the record travels with it.
+    for field in ("metadata_visibility", "security_classification", "personal_data"):
+        value = _first(ex.get(field))
+        if isinstance(value, str) and value.strip():
+            setattr(record, field, value.strip())
     frequency = _first(
         *(package.get(k) for k in _FREQUENCY_KEYS), *(ex.get(k) for k in _FREQUENCY_KEYS)
     )

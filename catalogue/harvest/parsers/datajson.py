@@ -41,6 +41,7 @@ from .common import (
 )
 from .errors import SourceMalformed
 from .http import OutboundClient
+from .links import is_web_url
 from .records import ContactRecord, DatasetRecord, DistributionRecord, RecordError, UnchangedRecord
 
 Source = str | Path | IO[bytes]
@@ -187,8 +188,11 @@ def map_dataset(raw: Any, *, index: int = 0, base_url: str = "") -> DatasetRecor
     record = DatasetRecord(
         source_identifier=source_id, title=title, warnings=warnings, extras=extras
     )
-    if identifier.startswith(("http://", "https://")):
-        record.identifier = identifier
+    # The original identifier, whatever its form (a URL, a UUID, "OPM-0003"), kept across hops.
+    record.identifier = identifier
+    node_iri = str(raw.get("@id") or "").strip()
+    if node_iri and is_web_url(node_iri):
+        record.iri = node_iri  # the dataset's IRI, as another node of this product gives it
     record.description = clean_text(raw.get("description"), warnings, "description")
     kw = raw.get("keyword")
     # Kept whole; only a value the source joined with commas ("a, b, c") becomes several.

@@ -165,7 +165,10 @@ def map_dataset(
     if title_tr:
         extras["title_translations"] = title_tr
     if isinstance(node, URIRef):
-        record.identifier = str(node)
+        record.iri = str(node)
+    # The original identifier travels as dct:identifier; a source that gives none is known by
+    # its IRI.
+    record.identifier = identifier or record.iri
     if identifier:
         extras["dct_identifier"] = identifier
     if adms_id:
@@ -180,6 +183,8 @@ def map_dataset(
     publisher = next(iter(sorted(g.objects(node, DCTERMS.publisher), key=str)), None)
     if publisher is not None:
         record.publisher_name = clean_text(_label(g, publisher), warnings, "publisher", MAX_SHORT)
+        if isinstance(publisher, URIRef) and vocab.valid_iri(str(publisher), vocab.WEB):
+            record.publisher_uri = str(publisher)
     record.creator = sorted({_label(g, c) for c in g.objects(node, DCTERMS.creator)} - {""})
     record.contact_point = sorted(
         (
