@@ -177,8 +177,14 @@ def test_harvested_bad_values_never_break_a_feed(org_a, api_client, tmp_path):
             "mailto:krk9@cdc.gov",
             "mailto:nnp8@cdc.gov",
         ], url
-        for dist in graph.objects(node, DCAT.distribution):
-            assert list(graph.objects(dist, DCAT.accessURL)) == [page], url
+        # The javascript: link gives way to our page; the harvest stored the space in the other
+        # link percent-encoded, so that one is a valid IRI and is kept.
+        access = {
+            a
+            for d in graph.objects(node, DCAT.distribution)
+            for a in graph.objects(d, DCAT.accessURL)
+        }
+        assert access == {page, URIRef("https://example.gov.uk/a%20b")}, url
         (place,) = graph.objects(node, DCTERMS.spatial)
         assert (place, RDF.type, DCTERMS.Location) in graph
         (geometry,) = graph.objects(place, LOCN.geometry)
