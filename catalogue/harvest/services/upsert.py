@@ -148,7 +148,9 @@ def stored_hash_of(content_hash: str) -> str:
     return hashlib.sha256(f"{MAPPING_VERSION}:{content_hash}".encode()).hexdigest()
 
 
-def _prepare(record: DatasetRecord, ctx: BatchContext, now) -> tuple[dict, list[int]]:
+def _prepare(
+    record: DatasetRecord, ctx: BatchContext, now, distributions: list[dict]
+) -> tuple[dict, list[int]]:
     fields = dataset_fields_from_record(record)
     theme_ids = [ctx.theme_ids[t] for t in dict.fromkeys(record.theme) if t in ctx.theme_ids]
     contacts = contact_fields_from_record(record)
@@ -160,7 +162,7 @@ def _prepare(record: DatasetRecord, ctx: BatchContext, now) -> tuple[dict, list[
             "contact_point": [{"email": c["email"]} for c in contacts],
             # Scored as stored (formats and media types filled in), so the score the batch
             # writes is the score a fresh assessment of the row gives.
-            "distribution": distribution_fields_from_record(record),
+            "distribution": distributions,
         },
         ctx.known_licences,
     )
@@ -243,10 +245,17 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
         new = [r for r in new if r.source_identifier not in held.datasets]
 
     rows: list[dict] = []
+    # Each record's distribution rows, derived once: scored with the dataset, then inserted.
+    dists: dict[str, list[dict]] = {}
     themes: list[tuple[uuid.UUID, list[int]]] = []
     slugs = _slugs({r.source_identifier: r.title for r in new}, ctx.source)
     for record in new:
-        fields, theme_ids = _prepare(record, ctx, now)
+        fields, theme_ids = _prepare(
+            record,
+            ctx,
+            now,
+            dists.setdefault(record.source_identifier, distribution_fields_from_record(record)),
+        )
         pk = uuid.uuid4()
         rows.append(
             {
@@ -268,7 +277,12 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
     updates: list[Dataset] = []
     republished: list[uuid.UUID] = []
     for pk, record, status in changed:
-        fields, theme_ids = _prepare(record, ctx, now)
+        fields, theme_ids = _prepare(
+            record,
+            ctx,
+            now,
+            dists.setdefault(record.source_identifier, distribution_fields_from_record(record)),
+        )
         dataset = Dataset(pk=pk, **fields)
         # Harvested data belongs to the source's organisation.
         dataset.publisher_id = ctx.source.organisation_id
@@ -294,7 +308,7 @@ def dataset_upsert_records(*, records: list[DatasetRecord], ctx: BatchContext) -
     _insert(
         Distribution,
         ({**values, "dataset_id": pk} for pk, record in record_of.items()
-         for values in distribution_fields_from_record(record)),
+         for values in dists[record.source_identifier]),
     )  # fmt: skip
     _insert(
         ContactPoint,
