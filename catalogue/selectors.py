@@ -18,7 +18,7 @@ from catalogue.models import (
     Organisation,
 )
 from catalogue.permissions import organisations_where
-from catalogue.vocabularies import Role
+from catalogue.vocabularies import DatasetStatus, Role
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -36,6 +36,11 @@ def dataset_list(*, user: User) -> DatasetQuerySet:
         )
         .select_related("harvest_source")
     )
+
+
+def published_dataset_list(*, user: User) -> DatasetQuerySet:
+    """What the federation feeds list: the user's visible datasets that are published."""
+    return dataset_list(user=user).filter(status=DatasetStatus.PUBLISHED)
 
 
 def dataset_lookup(*, user: User, key: str) -> Dataset | None:

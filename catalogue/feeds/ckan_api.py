@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalogue.models import Dataset, Licence, Organisation, Theme
-from catalogue.selectors import dataset_list, dataset_lookup
+from catalogue.selectors import dataset_lookup, published_dataset_list
 from catalogue.vocabularies import DatasetStatus
 
 from . import ckan_search as search
@@ -136,7 +136,7 @@ def action(function: Callable[[Request, Params], Any]) -> Callable[[Request, Par
 
 
 def _published(request: Request):
-    return dataset_list(user=request.user).filter(status=DatasetStatus.PUBLISHED)
+    return published_dataset_list(user=request.user)
 
 
 def _page(params: Params, items, *, limit_default: int | None, cap: int):

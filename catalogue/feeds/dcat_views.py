@@ -17,8 +17,7 @@ from django.utils.dateparse import parse_datetime
 from rdflib import Graph, URIRef
 
 from catalogue.models import Dataset
-from catalogue.selectors import dataset_list, dataset_lookup
-from catalogue.vocabularies import DatasetStatus
+from catalogue.selectors import dataset_lookup, published_dataset_list
 
 from .dcat import FORMATS, add_dataset, catalogue_node, hydra_view, new_graph
 
@@ -132,7 +131,7 @@ def catalogue_feed(request: HttpRequest, extension: str) -> HttpResponse:
         )
     except ValueError as exc:
         return _bad_request(str(exc))
-    datasets = dataset_list(user=request.user).filter(status=DatasetStatus.PUBLISHED)
+    datasets = published_dataset_list(user=request.user)
     query = {}
     if since := request.GET.get("modified_since"):
         moment = parse_datetime(since.replace(" ", "+"))

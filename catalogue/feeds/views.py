@@ -3,35 +3,16 @@
 import json
 from collections.abc import Iterator
 
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
-from catalogue.selectors import dataset_list
-from catalogue.vocabularies import DatasetStatus
+from catalogue.selectors import published_dataset_list
 
 from .datajson import datajson_dataset
-
-MAX_PAGE_SIZE = 1000
-
-
-def _published(request: HttpRequest):
-    return dataset_list(user=request.user).filter(status=DatasetStatus.PUBLISHED)
-
-
-def _bad_request(message: str) -> JsonResponse:
-    return JsonResponse({"detail": message}, status=400)
-
-
-def _int(value: str | None, default: int, *, name: str, low: int, high: int) -> int:
-    if value in (None, ""):
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}.")
-    return int(value)
 
 
 def datajson_feed(request: HttpRequest) -> StreamingHttpResponse:
     """/data.json — DCAT-US 1.1, streamed so a large catalogue never sits whole in memory."""
-    datasets = _published(request).order_by("metadata_created", "pk")
+    datasets = published_dataset_list(user=request.user).order_by("metadata_created", "pk")
 
     def chunks() -> Iterator[str]:
         head = {

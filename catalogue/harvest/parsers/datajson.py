@@ -52,7 +52,8 @@ Known = Callable[[str, str], bool]  # (source_identifier, content_hash) -> alrea
 BUF_SIZE = 4 * 1024 * 1024
 
 
-def _open(source: Source, stack: ExitStack) -> IO[bytes]:
+def open_source(source: Source, stack: ExitStack) -> IO[bytes]:
+    """A path opened for binary reading (closed with `stack`), or a stream as it is."""
     if isinstance(source, str | Path):
         return stack.enter_context(Path(source).open("rb"))
     return source
@@ -79,7 +80,7 @@ def _prefix(fh: IO[bytes]) -> str:
 def check_datajson(source: Source) -> int:
     """Validate the whole document's JSON structure cheaply; return its dataset count."""
     with ExitStack() as stack:
-        fh = _open(source, stack)
+        fh = open_source(source, stack)
         prefix = _prefix(fh)
         count = 0
         try:
@@ -102,7 +103,7 @@ def parse_datajson(
     possibly after some records were yielded.
     """
     with ExitStack() as stack:
-        fh = _open(source, stack)
+        fh = open_source(source, stack)
         prefix = _prefix(fh)
         seen = 0
         try:

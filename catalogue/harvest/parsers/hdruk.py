@@ -36,12 +36,11 @@ from .common import (
     parse_datetime,
     strip_mailto,
 )
-from .datajson import BUF_SIZE, Known
+from .datajson import BUF_SIZE, Known, Source, open_source
 from .errors import SourceMalformed
 from .http import OutboundClient
 from .records import ContactRecord, DatasetRecord, RecordError, UnchangedRecord
 
-Source = str | Path | IO[bytes]
 ITEMS = "dataModels.item"
 
 # Placeholders custodians write where the schema asks for a value they do not have.
@@ -100,12 +99,6 @@ def is_placeholder(text: str) -> bool:
     return text.strip().rstrip(".").strip().lower() in PLACEHOLDERS
 
 
-def _open(source: Source, stack: ExitStack) -> IO[bytes]:
-    if isinstance(source, str | Path):
-        return stack.enter_context(Path(source).open("rb"))
-    return source
-
-
 def _start(fh: IO[bytes]) -> int:
     """Where the document starts; refuses anything that is not a JSON object."""
     if not fh.seekable():
@@ -142,7 +135,7 @@ def check_hdruk(source: Source) -> tuple[int, int | None]:
     withdrawing what it leaves out would be wrong).
     """
     with ExitStack() as stack:
-        fh = _open(source, stack)
+        fh = open_source(source, stack)
         start = _start(fh)
         found = 0
         try:
@@ -175,7 +168,7 @@ def parse_hdruk(
     Raises SourceMalformed on invalid JSON, possibly after some records: call `check_hdruk`
     first (`parse_file` and `HdrukHarvest` do)."""
     with ExitStack() as stack:
-        fh = _open(source, stack)
+        fh = open_source(source, stack)
         _start(fh)
         seen = 0
         try:
